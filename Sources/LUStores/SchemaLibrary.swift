@@ -1,0 +1,30 @@
+import JSONRPC
+
+/// The JSON Schemas of `schemas/`, compiled into the binary (so an installed binary needs no
+/// files beside it) and parsed once.
+public enum SchemaLibrary {
+    /// The input schema of `get_status`.
+    public static let getStatusInput = load(PackageResources.get_status_input_schema_json, "get_status.input.schema.json")
+    /// The output schema of `get_status`.
+    public static let getStatusOutput = load(PackageResources.get_status_output_schema_json, "get_status.output.schema.json")
+    /// The error object.
+    public static let error = load(PackageResources.error_schema_json, "error.schema.json")
+    /// The configuration file.
+    public static let configuration = load(PackageResources.config_schema_json, "config.schema.json")
+
+    /// Every schema by file name, for tests that compare them with `schemas/`.
+    public static var all: [String: JSONValue] {
+        ["get_status.input.schema.json": getStatusInput, "get_status.output.schema.json": getStatusOutput,
+         "error.schema.json": error, "config.schema.json": configuration]
+    }
+
+    private static func load(_ bytes: [UInt8], _ name: String) -> JSONValue {
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            // The files are part of the source tree and a test parses each: this cannot happen in
+            // a build that passed its tests.
+            fatalError("schemas/\(name) is not valid JSON: \(error)")
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import JSONRPC
+
+/// The MCP protocol engine: revisions, lifecycle, dispatch to the tool registry. It knows nothing
+/// of the tools it serves nor of the transport carrying the messages.
+///
+/// Both eras are served by one engine and may be mixed in one process: a request whose
+/// `params._meta` names a protocol version (or a `server/discover`) is handled statelessly,
+/// as 2026-07-28 says; anything else follows the `initialize` handshake of ``SessionState``.
+/// Guarantees: every request gets exactly one answer (unless cancelled), every notification none;
+/// no field a revision does not define is sent to a client on that revision.
+public struct MCPServer: Sendable {
+    public let implementation: Implementation
+    public let instructions: String?
+    public let registry: ToolRegistry
+    /// How many tools one `tools/list` page holds.
+    public let toolsPageSize: Int
+    /// How long a 2026-07-28 client may cache `server/discover` and `tools/list` results: the
+    /// tool set is fixed for the life of the process.
+    public let cacheTTLMilliseconds: Int64
+
+    public static let defaultToolsPageSize = 50
+    public static let defaultCacheTTLMilliseconds: Int64 = 3_600_000
+
+    static let metaProtocolVersion = "io.modelcontextprotocol/protocolVersion"
+    static let metaClientCapabilities = "io.modelcontextprotocol/clientCapabilities"
+    static let metaClientInfo = "io.modelcontextprotocol/clientInfo"
+    static let metaLogLevel = "io.modelcontextprotocol/logLevel"
+    static let metaServerInfo = "io.modelcontextprotocol/serverInfo"
+    /// -32022: the 2026-07-28 UnsupportedProtocolVersion error.
+    public static let unsupportedProtocolVersionCode = -32022
+
+    public init(implementation: Implementation, instructions: String? = nil, registry: ToolRegistry,
+                toolsPageSize: Int = MCPServer.defaultToolsPageSize,
+                cacheTTLMilliseconds: Int64 = MCPServer.defaultCacheTTLMilliseconds) {
+        self.implementation = implementation
+        self.instructions = instructions
+        self.registry = registry
+        self.toolsPageSize = toolsPageSize
+        self.cacheTTLMilliseconds = cacheTTLMilliseconds
+    }
+
+    /// Decides what to do with one line of input. Call in arrival order: lifecycle changes
+    /// (`initialize`, `logging/setLevel`) take effect before the next line is read.
+    public func receive<Bytes: Collection<UInt8>>(line: Bytes, session: inout SessionState) -> Disposition {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            return .reply(JSONRPCMessage.errorJSON(id: nil, error: .parseError(error.description)))
+        }
+        return receive(value, session: &session)
+    }
+
+    /// Decides what to do with one decoded message (or batch), as ``receive(line:session:)``.
+    public func receive(_ value: JSONValue, session: inout SessionState) -> Disposition {
+        if case .array(let elements) = value {
+            return receiveBatch(elements, session: &session)
+        }
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage.decode(value)
+        } catch {
+            return .reply(JSONRPCMessage.errorJSON(id: error.id, error: error.error))
+        }
+        switch message {
+        case .request(let id, let method, let params):
+            do {
+                return try handleRequest(id: id, method: method, params: params, session: &session)
+            } catch {
+                return .reply(JSONRPCMessage.errorJSON(id: id, error: error))
+            }
+        case .notification(let method, let params):
+            return handleNotification(method: method, params: params?.objectValue, session: &session)
+        case .response, .errorResponse:
+            return .none  // this server sends no requests, so there is nothing to match
+        }
+    }
+
+    private func receiveBatch(_ elements: [JSONValue], session: inout SessionState) -> Disposition {
+        guard session.revision?.acceptsBatches == true else {
+            return .reply(JSONRPCMessage.errorJSON(id: nil, error: .invalidRequest(
+                "batches are only accepted on protocol revision 2025-03-26")))
+        }
+        guard !elements.isEmpty else {
+            return .reply(JSONRPCMessage.errorJSON(id: nil, error: .invalidRequest("empty batch")))
+        }
+        let dispositions = elements.map { element -> Disposition in
+            if case .array = element {
+                return .reply(JSONRPCMessage.errorJSON(id: nil, error: .invalidRequest("nested batch")))
+            }
+            if element["method"] == .string("initialize") {
+                let id = element["id"].flatMap(RequestID.init)
+                return .reply(JSONRPCMessage.errorJSON(id: id, error: .invalidRequest("initialize must not be in a batch")))
+            }
+            return receive(element, session: &session)
+        }
+        return .batch(dispositions)
+    }
+
+    private func handleNotification(method: String, params: JSONObject?, session: inout SessionState) -> Disposition {
+        switch method {
+        case "notifications/initialized":
+            if session.isInitialized { session.initializedNotificationReceived = true }
+            return .none
+        case "notifications/cancelled":
+            guard let id = params?["requestId"].flatMap(RequestID.init) else { return .none }
+            return .cancel(id)
+        default:
+            return .none
+        }
+    }
+
+    private func handleRequest(id: RequestID, method: String, params: JSONValue?,
+                               session: inout SessionState) throws(JSONRPCError) -> Disposition {
+        let object: JSONObject
+        switch params {
+        case nil, .null?: object = JSONObject()
+        case .object(let value)?: object = value
+        default: throw .invalidParams("params must be an object")
+        }
+        let meta = object["_meta"]?.objectValue
+        if method == "server/discover" || (method != "initialize" && meta?[Self.metaProtocolVersion] != nil) {
+            return try handleStateless(id: id, method: method, params: object, meta: meta)
+        }
+        return try handleHandshake(id: id, method: method, params: object, session: &session)
+    }
+}

@@ -1,0 +1,191 @@
+import Dispatch
+import JSONRPC
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Newline-delimited JSON-RPC over a pair of file descriptors (stdin and stdout by default).
+///
+/// A dedicated thread reads and frames input and hands each message to the engine in arrival
+/// order; requests then run concurrently as tasks, and one ``OutputWriter`` writes every answer
+/// whole. Guarantees: at most ``Limits/maximumInFlight`` messages are being handled or waiting to
+/// be written (past that the reader stops reading); a line over ``Limits/maximumMessageBytes``
+/// is answered with -32600 and skipped without being held in memory; only JSON-RPC messages are
+/// written to the output.
+public final class StdioTransport: Sendable {
+    /// The transport's bounds.
+    public struct Limits: Sendable {
+        /// Longest message accepted, in bytes.
+        public var maximumMessageBytes: Int
+        /// Messages being handled or waiting for the writer, at most.
+        public var maximumInFlight: Int
+        /// Bytes asked for per `read`.
+        public var readChunkBytes: Int
+
+        public init(maximumMessageBytes: Int = 1 << 20, maximumInFlight: Int = 64, readChunkBytes: Int = 64 << 10) {
+            self.maximumMessageBytes = maximumMessageBytes
+            self.maximumInFlight = maximumInFlight
+            self.readChunkBytes = readChunkBytes
+        }
+    }
+
+    /// Why ``run()`` returned.
+    public enum StopReason: Sendable, Equatable {
+        /// The input ended and every request was answered.
+        case endOfInput
+        /// ``stop()`` was called (SIGTERM, SIGINT) and every request in flight was answered.
+        case stopped
+        /// The output was closed by the other end; nothing more can be said.
+        case outputClosed
+    }
+
+    private let server: MCPServer
+    private let input: Int32
+    private let limits: Limits
+    private let permits: DispatchSemaphore
+    private let writer: OutputWriter
+    private let requests = InFlightRequests()
+    private let ending = StopSignal()
+    private let stopping = Atomic<Bool>(false)
+
+    /// A transport serving `server` from `input` to `output`.
+    public init(server: MCPServer, input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO, limits: Limits = Limits()) {
+        self.server = server
+        self.input = input
+        self.limits = limits
+        let permits = DispatchSemaphore(value: limits.maximumInFlight)
+        self.permits = permits
+        let ending = self.ending
+        self.writer = OutputWriter(fileDescriptor: output, permits: permits) {
+            ending.end(.outputClosed)
+        }
+    }
+
+    /// Serves until the input ends, ``stop()`` is called, or the output closes.
+    public func run() async -> StopReason {
+        writer.start()
+        PosixThread { [self] in self.readLoop() }.start()
+        return await ending.wait()
+    }
+
+    /// Stops reading, lets the requests in flight finish and their answers be written, then makes
+    /// ``run()`` return ``StopReason/stopped``. Safe to call from any thread, more than once.
+    public func stop() {
+        guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        PosixThread { [self] in
+            self.drain()
+            self.ending.end(.stopped)
+        }.start()
+    }
+
+    /// Waits until every permit is back: nothing is being handled or waiting to be written.
+    private func drain() {
+        for _ in 0..<limits.maximumInFlight { permits.wait() }
+        for _ in 0..<limits.maximumInFlight { permits.signal() }
+    }
+
+    private func readLoop() {
+        var framer = LineFramer(maximumLineBytes: limits.maximumMessageBytes)
+        var session = SessionState()
+        var chunk = [UInt8](repeating: 0, count: limits.readChunkBytes)
+        while !stopping.load(ordering: .relaxed) {
+            let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if count > 0 {
+                chunk.withUnsafeBytes { raw in
+                    framer.append(UnsafeRawBufferPointer(rebasing: raw[0..<count])) { handle($0, session: &session) }
+                }
+            } else if count < 0, errno == EINTR {
+                continue
+            } else if count < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                var poller = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+                _ = poll(&poller, 1, -1)
+            } else {
+                break  // end of input, or an error that ends it
+            }
+        }
+        guard !stopping.load(ordering: .relaxed) else { return }
+        framer.finish { handle($0, session: &session) }
+        drain()
+        ending.end(.endOfInput)
+    }
+
+    private func handle(_ frame: LineFramer.Frame, session: inout SessionState) {
+        guard !stopping.load(ordering: .relaxed) else { return }
+        switch frame {
+        case .oversized(let byteCount):
+            let error = JSONRPCError.invalidRequest(
+                "message of \(byteCount) bytes exceeds the limit of \(limits.maximumMessageBytes) bytes")
+            perform(.reply(JSONRPCMessage.errorJSON(id: nil, error: error)))
+        case .line(let bytes):
+            perform(server.receive(line: bytes, session: &session))
+        }
+    }
+
+    private func perform(_ disposition: Disposition) {
+        let writer = self.writer
+        let permits = self.permits
+        let sink: MessageSink = { writer.enqueue($0, releasesPermit: false) }
+        switch disposition {
+        case .none:
+            return
+        case .cancel(let id):
+            requests.cancel(id: id)
+        case .reply(let message):
+            permits.wait()
+            writer.enqueue(message, releasesPermit: true)
+        case .work(let id, let work):
+            permits.wait()
+            requests.start(id: id) {
+                if let answer = await work(sink), !Task.isCancelled {
+                    writer.enqueue(answer, releasesPermit: true)
+                } else {
+                    permits.signal()
+                }
+            }
+        case .batch(let elements):
+            for case .cancel(let id) in elements { requests.cancel(id: id) }
+            permits.wait()
+            requests.start(id: nil) {
+                if let answer = await Disposition.runBatch(elements, sink: sink) {
+                    writer.enqueue(answer, releasesPermit: true)
+                } else {
+                    permits.signal()
+                }
+            }
+        }
+    }
+}
+
+/// The first reason the transport stopped, delivered once to whoever waits in ``StdioTransport/run()``.
+final class StopSignal: Sendable {
+    private struct State {
+        var reason: StdioTransport.StopReason?
+        var continuation: CheckedContinuation<StdioTransport.StopReason, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    /// Records `reason` if none was recorded yet and wakes the waiter.
+    func end(_ reason: StdioTransport.StopReason) {
+        let continuation = state.withLock { state -> CheckedContinuation<StdioTransport.StopReason, Never>? in
+            guard state.reason == nil else { return nil }
+            state.reason = reason
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume(returning: reason)
+    }
+
+    /// The reason, as soon as there is one.
+    func wait() async -> StdioTransport.StopReason {
+        await withCheckedContinuation { continuation in
+            let early = state.withLock { state -> StdioTransport.StopReason? in
+                if let reason = state.reason { return reason }
+                state.continuation = continuation
+                return nil
+            }
+            if let early { continuation.resume(returning: early) }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import JSONRPC
+
+/// The tools a server offers, in declaration order, with argument validation in front of every
+/// handler.
+///
+/// Guarantees: names are unique; `tools/list` order is the declaration order on every call;
+/// a handler only ever sees arguments that satisfy its input schema.
+public struct ToolRegistry: Sendable {
+    /// The tools, in the order `tools/list` shows them.
+    public let tools: [Tool]
+    private let positions: [String: Int]
+    private let invalidArguments: @Sendable (SchemaViolation) -> JSONValue
+
+    /// A registry of `tools`. `invalidArguments` turns a schema violation into the tool-error
+    /// object the client receives (the protocol layer knows no application error format).
+    public init(_ tools: [Tool], invalidArguments: @escaping @Sendable (SchemaViolation) -> JSONValue) {
+        var positions: [String: Int] = [:]
+        for (position, tool) in tools.enumerated() {
+            precondition(positions[tool.name] == nil, "tool \(tool.name) declared twice")
+            positions[tool.name] = position
+        }
+        self.tools = tools
+        self.positions = positions
+        self.invalidArguments = invalidArguments
+    }
+
+    /// The tool called `name`, if any.
+    public subscript(name: String) -> Tool? {
+        positions[name].map { tools[$0] }
+    }
+
+    /// Validates `arguments` against the tool's input schema, then runs its handler.
+    public func call(_ tool: Tool, arguments: JSONObject, context: ToolContext) async -> ToolOutcome {
+        if let violation = SchemaValidator.validate(.object(arguments), against: tool.inputSchema) {
+            return .failure(invalidArguments(violation))
+        }
+        return await tool.handler(arguments, context)
+    }
+
+    /// One page of `tools/list`: at most `pageSize` tools from `cursor` on, and `nextCursor` when
+    /// more remain. Cursors are opaque to clients; a cursor this server did not issue is -32602.
+    public func listPage(for revision: ProtocolRevision, cursor: String?, pageSize: Int) throws(JSONRPCError) -> JSONObject {
+        var start = 0
+        if let cursor {
+            guard let offset = Self.offset(fromCursor: cursor), offset > 0, offset < tools.count else {
+                throw .invalidParams("invalid cursor")
+            }
+            start = offset
+        }
+        let end = min(tools.count, start + max(1, pageSize))
+        var result = JSONObject([("tools", .array(tools[start..<end].map { $0.json(for: revision) }))])
+        if end < tools.count { result.append("nextCursor", .string(Self.cursor(forOffset: end))) }
+        return result
+    }
+
+    private static let cursorPrefix = "tools:"
+
+    static func cursor(forOffset offset: Int) -> String { cursorPrefix + String(offset) }
+
+    static func offset(fromCursor cursor: String) -> Int? {
+        guard cursor.hasPrefix(cursorPrefix) else { return nil }
+        let digits = cursor.dropFirst(cursorPrefix.count)
+        guard !digits.isEmpty, digits.count < 10, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Synchronization
+
+/// The server's SQLite database: one writer connection and a small pool of read-only connections
+/// on the same WAL file, so reads run in parallel with each other and with the single writer.
+///
+/// Guarantees once `open` returns: the file exists, its schema is at `Migrations.latestVersion`,
+/// and every connection has been opened and configured. Writes go through `writer` (one actor, so
+/// they are serialised); reads may use `reader()`, which sees every committed write.
+public final class Store: Sendable {
+    /// Read-only connections opened by default: one per core of the target machine (2). SQLite
+    /// reads are CPU-bound once the pages are cached, so more readers than cores gain nothing.
+    public static let defaultReaderCount = 2
+    /// Directory under the data home that holds the database.
+    public static let applicationDirectoryName = "lustores-mcp"
+    /// File name of the default database.
+    public static let databaseFileName = "store.sqlite"
+
+    /// The database file's path, as given to `open`.
+    public let path: String
+    /// The only read-write connection. Use its `transaction` for anything that writes twice.
+    public let writer: SQLiteConnection
+    private let readers: [SQLiteConnection]
+    private let nextReader = Atomic<Int>(0)
+
+    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.path = path
+        self.writer = writer
+        self.readers = readers
+    }
+
+    /// Opens (creating if needed) the database at `path`: creates missing parent directories with
+    /// mode 0700, opens the writer, applies pending migrations (refusing a newer schema), then opens
+    /// `readerCount` read-only connections (at least one). Throws `StoreError` describing the first
+    /// step that failed; nothing is left open on failure.
+    public static func open(path: String, readerCount: Int = defaultReaderCount) async throws(StoreError) -> Store {
+        try DatabaseDirectory.create(parentDirectory(of: path))
+        let writer = try SQLiteConnection(path: path, readOnly: false)
+        try await Migrator.migrate(writer)
+        var readers: [SQLiteConnection] = []
+        for _ in 0..<max(1, readerCount) {
+            readers.append(try SQLiteConnection(path: path, readOnly: true))
+        }
+        return Store(path: path, writer: writer, readers: readers)
+    }
+
+    /// A read-only connection, taken round-robin from the pool. It cannot write: writes through it
+    /// fail with SQLite's read-only error.
+    public func reader() -> SQLiteConnection {
+        let ticket = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+        return readers[Int(UInt(bitPattern: ticket) % UInt(readers.count))]
+    }
+
+    /// Proves the database answers by running `SELECT 1` on a reader.
+    public func ping() async throws(StoreError) {
+        try await reader().ping()
+    }
+
+    /// The schema version recorded in the file (`MAX(version)` of `schema_version`).
+    public func schemaVersion() async throws(StoreError) -> Int {
+        try await Migrator.currentVersion(reader())
+    }
+
+    /// Where the database lives when none is configured, per the XDG Base Directory spec:
+    /// `$XDG_DATA_HOME/lustores-mcp/store.sqlite` when `XDG_DATA_HOME` is an absolute path
+    /// (an empty or relative value is ignored, as the spec requires), otherwise
+    /// `$HOME/.local/share/lustores-mcp/store.sqlite`, falling back to the account's home
+    /// directory when `HOME` is unset or empty. Reads nothing but `environment` unless that fallback
+    /// is needed; creates nothing.
+    public static func defaultPath(environment: [String: String]) -> String {
+        let dataHome: String
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            dataHome = xdg
+        } else {
+            var home = environment["HOME"] ?? ""
+            if home.isEmpty {
+                home = FileManager.default.homeDirectoryForCurrentUser.path
+            }
+            dataHome = withoutTrailingSlashes(home) + "/.local/share"
+        }
+        return withoutTrailingSlashes(dataHome) + "/" + applicationDirectoryName + "/" + databaseFileName
+    }
+
+    private static func withoutTrailingSlashes(_ path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.hasSuffix("/") {
+            trimmed = trimmed.dropLast()
+        }
+        return String(trimmed)
+    }
+
+    /// The directory part of `path`: "" for a bare file name (the working directory), "/" for a
+    /// file at the root.
+    static func parentDirectory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

@@ -1,0 +1,92 @@
+/// What the command line asked for. Flags follow the subcommand (`lustores-mcp call get_status
+/// --database PATH`); `--name value` and `--name=value` are both accepted.
+struct CommandLineOptions: Equatable {
+    enum Command: Equatable {
+        case serve
+        case call(tool: String, arguments: String?)
+        case help
+        case version
+    }
+
+    var command: Command = .serve
+    var database: String?
+    var config: String?
+    var environment: String?
+    var logLevel: String?
+
+    /// A command line that cannot be understood; the message names what is wrong.
+    struct UsageError: Error, Equatable, CustomStringConvertible {
+        let description: String
+    }
+
+    static let valueFlags: Set<String> = ["--database", "--config", "--environment", "--log-level"]
+
+    /// Parses `arguments` (without the program name).
+    static func parse(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {
+        var options = CommandLineOptions()
+        var positional: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--help" || argument == "-h" { return CommandLineOptions(command: .help) }
+            if argument == "--version" { return CommandLineOptions(command: .version) }
+            guard argument.hasPrefix("--"), argument.count > 2 else {
+                positional.append(argument)
+                continue
+            }
+            var name = argument
+            var value: String?
+            if let equals = argument.firstIndex(of: "=") {
+                name = String(argument[..<equals])
+                value = String(argument[argument.index(after: equals)...])
+            }
+            guard valueFlags.contains(name) else { throw UsageError(description: "unknown option \(name)") }
+            if value == nil {
+                guard index < arguments.count else { throw UsageError(description: "\(name) needs a value") }
+                value = arguments[index]
+                index += 1
+            }
+            guard let value, !value.isEmpty else { throw UsageError(description: "\(name) needs a value") }
+            switch name {
+            case "--database": options.database = value
+            case "--config": options.config = value
+            case "--environment": options.environment = value
+            default: options.logLevel = value
+            }
+        }
+        switch positional.first {
+        case nil, "serve"?:
+            guard positional.count <= 1 else { throw UsageError(description: "serve takes no arguments") }
+            options.command = .serve
+        case "call"?:
+            guard positional.count >= 2 else { throw UsageError(description: "call needs a tool name") }
+            guard positional.count <= 3 else { throw UsageError(description: "call takes a tool name and one JSON argument") }
+            options.command = .call(tool: positional[1], arguments: positional.count == 3 ? positional[2] : nil)
+        case let other?:
+            throw UsageError(description: "unknown command \(other)")
+        }
+        return options
+    }
+
+    static let usage = """
+        lustores-mcp — the Model Context Protocol server of LUStores
+
+        Usage:
+          lustores-mcp [serve]              stdio MCP server (the default)
+          lustores-mcp call TOOL [JSON]     run one tool; its result JSON on stdout
+                                            (exit 1 when the tool reports an error)
+
+        Options (after the command):
+          --database PATH       SQLite database (env LUSTORES_DATABASE; default
+                                $XDG_DATA_HOME/lustores-mcp/store.sqlite)
+          --config FILE         JSON configuration file (env LUSTORES_CONFIG)
+          --environment NAME    environment name shown by get_status (env LUSTORES_ENVIRONMENT;
+                                default development)
+          --log-level LEVEL     debug, info, notice, warning or error (env LUSTORES_LOG_LEVEL;
+                                default info); logs go to stderr
+          --version             print the version
+          --help                print this help
+
+        """
+}

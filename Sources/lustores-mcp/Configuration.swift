@@ -1,0 +1,77 @@
+import Foundation
+import JSONRPC
+import LUStores
+import MCP
+import Store
+
+/// The settings the server runs with, merged from flags, then environment variables, then the
+/// configuration file, then defaults (the first that says something wins).
+struct Configuration {
+    var environment = "development"
+    var databasePath: String
+    var timezone: String?
+    var logLevel: LogLevel = .info
+    var thresholds = StatusMonitor.Thresholds()
+    /// The configuration file as read (empty without one), for the settings of later features.
+    var file = JSONObject()
+
+    /// Bad configuration: one line naming the source and the key.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Log levels a person may choose for stderr.
+    static let logLevels: [LogLevel] = [.debug, .info, .notice, .warning, .error]
+
+    static func load(options: CommandLineOptions, environment variables: [String: String]) throws(Failure) -> Configuration {
+        var file = JSONObject()
+        if let path = options.config ?? variables["LUSTORES_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            file = try readFile(path)
+        }
+        func pick(_ flag: String?, _ variable: String, _ key: String) -> String? {
+            if let flag { return flag }
+            if let value = variables[variable], !value.isEmpty { return value }
+            return file[key]?.stringValue
+        }
+        var configuration = Configuration(databasePath: Store.defaultPath(environment: variables))
+        configuration.file = file
+        if let environment = pick(options.environment, "LUSTORES_ENVIRONMENT", "environment") {
+            configuration.environment = environment
+        }
+        if let database = pick(options.database, "LUSTORES_DATABASE", "database") {
+            configuration.databasePath = database
+        }
+        configuration.timezone = pick(nil, "LUSTORES_TIMEZONE", "timezone")
+        if let name = pick(options.logLevel, "LUSTORES_LOG_LEVEL", "log_level") {
+            guard let level = LogLevel(rawValue: name), logLevels.contains(level) else {
+                let source = options.logLevel != nil ? "--log-level" : variables["LUSTORES_LOG_LEVEL"] != nil ? "LUSTORES_LOG_LEVEL" : "log_level"
+                throw Failure(description: "\(source) must be one of \(logLevels.map(\.rawValue).joined(separator: ", ")), not \(name)")
+            }
+            configuration.logLevel = level
+        }
+        if let limits = file["thresholds"]?.objectValue {
+            configuration.thresholds.memory = limits["memory"]?.doubleValue ?? configuration.thresholds.memory
+            configuration.thresholds.cpu = limits["cpu"]?.doubleValue ?? configuration.thresholds.cpu
+            configuration.thresholds.disk = limits["disk"]?.doubleValue ?? configuration.thresholds.disk
+        }
+        return configuration
+    }
+
+    /// Reads and checks a configuration file against `schemas/config.schema.json`.
+    static func readFile(_ path: String) throws(Failure) -> JSONObject {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Failure(description: "configuration file \(path) cannot be read")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(Array(data))
+        } catch {
+            throw Failure(description: "configuration file \(path) is not valid JSON: \(error)")
+        }
+        if let violation = SchemaValidator.validate(value, against: SchemaLibrary.configuration) {
+            let key = violation.path.isEmpty ? "the file" : violation.path
+            throw Failure(description: "configuration file \(path): \(key) \(violation.reason)")
+        }
+        return value.objectValue ?? JSONObject()
+    }
+}

@@ -1,0 +1,84 @@
+import Dispatch
+import Foundation
+import JSONRPC
+import LUStores
+import MCP
+import Store
+
+/// The `lustores-mcp` command: parses the command line, loads the configuration, opens the
+/// store, and runs the chosen command. Exit status: 0 success, 1 failure at run time (including a
+/// tool error from `call`), 2 a bad command line or configuration.
+@main
+struct LUStoresMCP {
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)  // a closed stdout must be an EPIPE we handle, not a death
+        let options: CommandLineOptions
+        do {
+            options = try CommandLineOptions.parse(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            fail("\(error)\nRun lustores-mcp --help for usage.", status: 2)
+        }
+        switch options.command {
+        case .help:
+            FileHandle.standardOutput.write(Data(CommandLineOptions.usage.utf8))
+            exit(0)
+        case .version:
+            FileHandle.standardOutput.write(Data("\(LUStoresVersion.serverName) \(LUStoresVersion.current)\n".utf8))
+            exit(0)
+        case .serve, .call:
+            break
+        }
+        let configuration: Configuration
+        do {
+            configuration = try Configuration.load(options: options, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            fail(error.description, status: 2)
+        }
+        let logger = Logger(level: configuration.logLevel)
+        let store: Store
+        do {
+            store = try await Store.open(path: configuration.databasePath)
+        } catch {
+            fail("cannot open the database \(configuration.databasePath): \(error)", status: 1)
+        }
+        let monitor = StatusMonitor(store: store, environment: configuration.environment,
+                                    thresholds: configuration.thresholds)
+        let registry = LUStoresTools.registry(monitor: monitor)
+        switch options.command {
+        case .call(let tool, let arguments):
+            exit(await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments))
+        default:
+            await serve(registry: registry, configuration: configuration, logger: logger)
+        }
+    }
+
+    static func serve(registry: ToolRegistry, configuration: Configuration, logger: Logger) async {
+        let server = MCPServer(implementation: LUStoresTools.implementation, instructions: LUStoresTools.instructions,
+                               registry: registry)
+        let transport = StdioTransport(server: server)
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                logger.info("signal \(signalNumber): finishing requests in flight")
+                transport.stop()
+            }
+            source.resume()
+            sources.append(source)
+        }
+        logger.info("serving MCP on stdio (database \(configuration.databasePath), environment \(configuration.environment))")
+        let reason = await transport.run()
+        switch reason {
+        case .endOfInput: logger.info("stdin closed; all requests answered")
+        case .stopped: logger.info("stopped; all requests answered")
+        case .outputClosed: logger.info("stdout closed by the client; exiting")
+        }
+        exit(0)
+    }
+
+    static func fail(_ message: String, status: Int32) -> Never {
+        FileHandle.standardError.write(Data("lustores-mcp: \(message)\n".utf8))
+        exit(status)
+    }
+}
