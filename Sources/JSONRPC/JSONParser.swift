@@ -10,7 +10,7 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// A strict RFC 8259 JSON parser over UTF-8 bytes.
 ///
-/// Guarantees: never traps on any input; rejects invalid UTF-8, control characters in strings,
+/// Guarantees: never traps on any input; rejects invalid UTF-8, control characters in strings, numbers beyond the range of a double,
 /// leading zeros, trailing garbage and nesting deeper than ``maximumDepth``; runs in time linear in
 /// the input. Lone UTF-16 surrogates in `\u` escapes become U+FFFD, since a Swift `String` cannot
 /// hold them. Whole numbers that fit in 64 bits become `.integer`, every other number `.double`.
@@ -265,7 +265,12 @@ private struct Cursor {
         }
         // The grammar was checked above, so this is plain ASCII that strtod accepts.
         let text = String(decoding: slice, as: UTF8.self)
-        guard let value = Double(text) else { throw error("invalid number") }
+        // RFC 8259 §9 lets a parser bound the range; an overflow to infinity could not be written
+        // back (JSON has no infinity) and would reach handlers as a number no schema expects.
+        guard let value = Double(text), value.isFinite else {
+            index = start
+            throw error("number out of range")
+        }
         return .double(value)
     }
 

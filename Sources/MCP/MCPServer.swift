@@ -88,8 +88,8 @@ public struct MCPServer: Sendable {
             if case .array = element {
                 return .reply(JSONRPCMessage.errorJSON(id: nil, error: .invalidRequest("nested batch")))
             }
-            if element["method"] == .string("initialize") {
-                let id = element["id"].flatMap(RequestID.init)
+            // Only a request can be refused: a notification is never answered, whatever its method.
+            if case .request(let id, "initialize", _)? = try? JSONRPCMessage.decode(element) {
                 return .reply(JSONRPCMessage.errorJSON(id: id, error: .invalidRequest("initialize must not be in a batch")))
             }
             return receive(element, session: &session)

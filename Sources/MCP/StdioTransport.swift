@@ -63,7 +63,10 @@ public final class StdioTransport: Sendable {
     }
 
     /// Serves until the input ends, ``stop()`` is called, or the output closes.
+    /// Serving ignores SIGPIPE for the whole process: a client that closes our stdout must
+    /// produce an EPIPE we handle, not the death of the server.
     public func run() async -> StopReason {
+        signal(SIGPIPE, SIG_IGN)
         writer.start()
         PosixThread { [self] in self.readLoop() }.start()
         return await ending.wait()
@@ -89,7 +92,7 @@ public final class StdioTransport: Sendable {
         var framer = LineFramer(maximumLineBytes: limits.maximumMessageBytes)
         var session = SessionState()
         var chunk = [UInt8](repeating: 0, count: limits.readChunkBytes)
-        while !stopping.load(ordering: .relaxed) {
+        while !stopping.load(ordering: .relaxed), !ending.hasEnded {
             let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
             if count > 0 {
                 chunk.withUnsafeBytes { raw in
@@ -104,14 +107,14 @@ public final class StdioTransport: Sendable {
                 break  // end of input, or an error that ends it
             }
         }
-        guard !stopping.load(ordering: .relaxed) else { return }
+        guard !stopping.load(ordering: .relaxed), !ending.hasEnded else { return }
         framer.finish { handle($0, session: &session) }
         drain()
         ending.end(.endOfInput)
     }
 
     private func handle(_ frame: LineFramer.Frame, session: inout SessionState) {
-        guard !stopping.load(ordering: .relaxed) else { return }
+        guard !stopping.load(ordering: .relaxed), !ending.hasEnded else { return }
         switch frame {
         case .oversized(let byteCount):
             let error = JSONRPCError.invalidRequest(
@@ -176,6 +179,9 @@ final class StopSignal: Sendable {
         }
         continuation?.resume(returning: reason)
     }
+
+    /// Whether a reason was recorded: nothing more should be read.
+    var hasEnded: Bool { state.withLock { $0.reason != nil } }
 
     /// The reason, as soon as there is one.
     func wait() async -> StdioTransport.StopReason {

@@ -99,8 +99,9 @@ public actor SQLiteConnection {
     /// Runs `body` atomically: `BEGIN IMMEDIATE` (taking the write lock up front, waiting up to the
     /// busy timeout) and `COMMIT` when it returns, `ROLLBACK` when it throws, then rethrows its error
     /// unchanged. Called inside another transaction, it uses a savepoint instead, so an inner
-    /// failure undoes only the inner work.
-    public func transaction<T: Sendable>(_ body: (isolated SQLiteConnection) throws -> T) throws -> T {
+    /// failure undoes only the inner work. `body` runs on this actor without suspending, so nothing
+    /// else uses the connection meanwhile; it is `@Sendable`, so it captures only Sendable values.
+    public func transaction<T: Sendable>(_ body: @Sendable (isolated SQLiteConnection) throws -> T) throws -> T {
         if sqlite3_get_autocommit(handle) == 0 {
             return try nestedTransaction(body)
         }
@@ -117,7 +118,7 @@ public actor SQLiteConnection {
         }
     }
 
-    private func nestedTransaction<T: Sendable>(_ body: (isolated SQLiteConnection) throws -> T) throws -> T {
+    private func nestedTransaction<T: Sendable>(_ body: @Sendable (isolated SQLiteConnection) throws -> T) throws -> T {
         savepointDepth += 1
         defer { savepointDepth -= 1 }
         let name = "lustores_savepoint_\(savepointDepth)"

@@ -49,9 +49,10 @@ struct Statement {
             }
             var string = string
             return string.withUTF8 { utf8 in
-                let base = UnsafeRawPointer(utf8.baseAddress!).assumingMemoryBound(to: CChar.self)
-                return sqlite3_bind_text64(pointer, index, base, UInt64(utf8.count), Self.transient,
-                                           UInt8(SQLITE_UTF8))
+                utf8.withMemoryRebound(to: CChar.self) { chars in
+                    sqlite3_bind_text64(pointer, index, chars.baseAddress, UInt64(chars.count), Self.transient,
+                                        UInt8(SQLITE_UTF8))
+                }
             }
         case .blob(let bytes):
             if bytes.isEmpty {

@@ -1,0 +1,135 @@
+import Foundation
+import Store
+import Testing
+
+@Suite("Schema migrations")
+struct MigrationTests {
+    @Test("a fresh file gets version 1, all seven tables and every index")
+    func freshDatabase() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try await Store.open(path: dir + "/store.sqlite")
+            #expect(try await store.schemaVersion() == 1)
+            #expect(try await objectNames(store.writer, type: "table") == BenchmarkKitSchema.tables)
+            #expect(try await objectNames(store.writer, type: "index") == BenchmarkKitSchema.indexNames)
+            let rows = try await store.writer.query("SELECT version, applied_at FROM schema_version")
+            #expect(rows.count == 1)
+            #expect(rows.first?.first == .integer(1))
+            let appliedAt = try #require(rows.first?.last?.stringValue)
+            #expect(appliedAt.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/) != nil)
+        }
+    }
+
+    @Test("migration 1 creates exactly the benchmark kit's schema")
+    func matchesBenchmarkKit() async throws {
+        try await withTemporaryDirectory { dir in
+            try await makeKitDatabase(at: dir + "/kit.sqlite")
+            let kit = try SQLiteConnection(path: dir + "/kit.sqlite", readOnly: true)
+            let store = try await Store.open(path: dir + "/ours.sqlite")
+            let ours = try await schemaObjects(store.writer)
+            #expect(ours.count == 7 + 10 + 5)  // tables, named indexes, UNIQUE/TEXT-key autoindexes
+            #expect(try await schemaObjects(kit) == ours)
+        }
+    }
+
+    @Test("a database made by the benchmark kit is current and left untouched")
+    func kitDatabaseIsCurrent() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/kit.sqlite"
+            try await makeKitDatabase(at: path)
+            let before = try SQLiteConnection(path: path, readOnly: true)
+            let cookie = try await scalar(before, "PRAGMA schema_version")
+            let objects = try await schemaObjects(before)
+
+            let store = try await Store.open(path: path)
+            #expect(try await Migrator.migrate(store.writer).isEmpty)
+            #expect(try await scalar(store.writer, "PRAGMA schema_version") == cookie)
+            #expect(try await schemaObjects(store.writer) == objects)
+            #expect(try await store.writer.query("SELECT version, applied_at FROM schema_version")
+                == [[.integer(1), .text(kitAppliedAt)]])
+            #expect(try await scalar(store.reader(), "SELECT count(*) FROM categories") == 1)
+        }
+    }
+
+    @Test("reopening is idempotent: still version 1, still one row, same applied_at")
+    func reopenIsIdempotent() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/store.sqlite"
+            let first = try await Store.open(path: path).writer.query("SELECT * FROM schema_version")
+            let store = try await Store.open(path: path)
+            let second = try await store.writer.query("SELECT * FROM schema_version")
+            #expect(second == first)
+            #expect(second.count == 1)
+            #expect(try await store.schemaVersion() == 1)
+            #expect(try await Migrator.migrate(store.writer) == [])
+        }
+    }
+
+    @Test("a schema newer than this build is refused and left untouched")
+    func newerSchemaIsRefused() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/future.sqlite"
+            try await makeKitDatabase(at: path, version: 99)
+            await #expect(throws: StoreError.schemaTooNew(found: 99, supported: Migrations.latestVersion)) {
+                _ = try await Store.open(path: path)
+            }
+            let db = try SQLiteConnection(path: path, readOnly: true)
+            #expect(try await db.query("SELECT version FROM schema_version") == [[.integer(99)]])
+        }
+    }
+
+    @Test("a failing migration is rolled back completely and reported with its version")
+    func failedMigrationRollsBack() async throws {
+        try await withTemporaryDirectory { dir in
+            let db = try SQLiteConnection(path: dir + "/store.sqlite", readOnly: false)
+            let broken = Migrations.all + [
+                Migration(version: 2, description: "add widgets", sql: """
+                    CREATE TABLE widgets (id INTEGER PRIMARY KEY);
+                    INSERT INTO no_such_table VALUES (1);
+                    """),
+            ]
+            let error = await #expect(throws: StoreError.self) {
+                try await Migrator.migrate(db, migrations: broken)
+            }
+            guard case .migrationFailed(let version, let message)? = error else {
+                Issue.record("expected migrationFailed, got \(String(describing: error))")
+                return
+            }
+            #expect(version == 2)
+            #expect(message.contains("add widgets") && message.contains("no such table"))
+            #expect(try await Migrator.currentVersion(db) == 1)
+            #expect(try await objectNames(db, type: "table").contains("widgets") == false)
+            #expect(await db.isInTransaction == false)
+        }
+    }
+
+    @Test("the migration list runs 1, 2, 3, … and a list out of order is refused")
+    func migrationListIsWellFormed() async throws {
+        #expect(Migrations.all.map(\.version) == Array(1...Migrations.latestVersion))
+        #expect(Migrations.latestVersion == 1)
+        try await withTemporaryDirectory { dir in
+            let db = try SQLiteConnection(path: dir + "/store.sqlite", readOnly: false)
+            let skipping = [Migration(version: 2, description: "skips 1", sql: "SELECT 1")]
+            await #expect(throws: StoreError.self) { try await Migrator.migrate(db, migrations: skipping) }
+            #expect(try await objectNames(db, type: "table").isEmpty)
+        }
+    }
+
+    /// Set LUSTORES_BENCH_DB to a file made by bench/make_db.py to check a real kit database.
+    @Test("a real benchmark-kit database opens as current",
+          .enabled(if: ProcessInfo.processInfo.environment["LUSTORES_BENCH_DB"] != nil))
+    func realBenchmarkDatabase() async throws {
+        let source = try #require(ProcessInfo.processInfo.environment["LUSTORES_BENCH_DB"])
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/bench.sqlite"
+            try FileManager.default.copyItem(atPath: source, toPath: path)
+            let before = try await SQLiteConnection(path: path, readOnly: true).query("SELECT * FROM schema_version")
+            let store = try await Store.open(path: path)
+            #expect(try await store.writer.query("SELECT * FROM schema_version") == before)
+            #expect(try await store.schemaVersion() == 1)
+            #expect(try await objectNames(store.writer, type: "index") == BenchmarkKitSchema.indexNames)
+            let fresh = try await Store.open(path: dir + "/fresh.sqlite")
+            let userObjects = { (rows: [[SQLValue]]) in rows.filter { $0[1].stringValue?.hasPrefix("sqlite_stat") == false } }
+            #expect(userObjects(try await schemaObjects(store.writer)) == userObjects(try await schemaObjects(fresh.writer)))
+        }
+    }
+}
