@@ -48,14 +48,14 @@ public actor StatusMonitor {
     public func status() async -> JSONValue {
         let clock = ContinuousClock()
         let before = clock.now
-        var connected = true
-        do {
-            try await store.ping()
-        } catch {
-            connected = false
+        // One trip to a reader: the timed ping, then the latest test run.
+        let probe = try? await store.reader().perform { connection throws(StoreError) in
+            try connection.ping()
+            return (ContinuousClock.now, try connection.query(Self.latestTestRunSQL).first)
         }
-        let latency = connected ? Self.milliseconds(clock.now - before) : 0
-        let tests = connected ? await latestTestRun() : nil
+        let connected = probe != nil
+        let latency = probe.map { Self.milliseconds($0.0 - before) } ?? 0
+        let tests = probe?.1.flatMap(Self.testSummary)
         let figures = resources(now: clock.now)
         let busy = figures.memory > thresholds.memory || figures.cpu > thresholds.cpu || figures.disk > thresholds.disk
         let health = !connected ? "unhealthy" : busy ? "degraded" : "healthy"
@@ -79,16 +79,17 @@ public actor StatusMonitor {
         return figures
     }
 
-    /// Totals of the latest finished execution in `test_executions` (its `results` JSON holds
-    /// `total_tests`, `passed`, `failed`), or nil when none has finished.
-    private func latestTestRun() async -> JSONValue? {
-        let sql = """
-            SELECT results, completed_at FROM test_executions
-            WHERE completed_at IS NOT NULL AND status != 'running'
-            ORDER BY completed_at DESC LIMIT 1
-            """
-        guard let row = try? await store.reader().query(sql).first, row.count == 2,
-              let completed = row[1].stringValue else { return nil }
+    /// The latest finished execution: `completed_at` found by MAX (no sort, no temporary b-tree).
+    static let latestTestRunSQL = """
+        SELECT results, completed_at FROM test_executions
+        WHERE completed_at = (SELECT MAX(completed_at) FROM test_executions WHERE status != 'running')
+          AND status != 'running'
+        LIMIT 1
+        """
+
+    /// Totals of a finished execution row (`results` JSON holds `total_tests`, `passed`, `failed`).
+    static func testSummary(_ row: [SQLValue]) -> JSONValue? {
+        guard row.count == 2, let completed = row[1].stringValue else { return nil }
         let results = row[0].stringValue.flatMap { try? JSONParser.parse($0) }
         func count(_ key: String) -> JSONValue { .integer(results?[key]?.integerValue ?? 0) }
         return ["total": count("total_tests"), "passed": count("passed"), "failed": count("failed"),

@@ -5,13 +5,16 @@ import Synchronization
 import Glibc
 #endif
 
-/// The one writer of a byte stream (stdout): messages are queued by any thread and written by a
-/// dedicated thread, whole, one per line, in queue order.
+/// The one writer of a byte stream (stdout): each message is written whole, one per line, in the
+/// order it was handed over.
 ///
-/// Guarantees: no two messages ever interleave, whatever the reader on the other end does (a
-/// stalled reader blocks the writer thread, never a request task); queued messages are coalesced
-/// into few `write` calls; a closed or failed stream (EPIPE) drops everything further and calls
-/// `onClosed` once, with no SIGPIPE (the process ignores it) and no busy loop.
+/// When nothing is being written, the caller writes its line at once (no thread switch on the
+/// path of a lone request); otherwise the line is queued and a dedicated thread writes the queue,
+/// coalescing it into few `write` calls. Guarantees: only one writer is active at a time, so no
+/// two messages ever interleave whatever the reader on the other end does (a stalled reader
+/// blocks the one active writer, everyone else queues); a closed or failed stream (EPIPE) drops
+/// everything further and calls `onClosed` once, with no SIGPIPE (the transport ignores it) and
+/// no busy loop.
 final class OutputWriter: Sendable {
     private struct Entry {
         let bytes: [UInt8]
@@ -21,6 +24,8 @@ final class OutputWriter: Sendable {
     private struct State {
         var queue: [Entry] = []
         var closed = false
+        /// Someone (a caller or the writer thread) is writing right now.
+        var writing = false
     }
 
     private let fileDescriptor: Int32
@@ -43,44 +48,70 @@ final class OutputWriter: Sendable {
         thread.start()
     }
 
-    /// Queues one message; the newline is added here.
+    /// Writes one message now if the stream is idle, else queues it; the newline is added here.
     func enqueue(_ message: JSONValue, releasesPermit: Bool) {
         var bytes = JSONWriter.bytes(message)
         bytes.append(0x0A)
-        let accepted = state.withLock { state -> Bool in
-            guard !state.closed else { return false }
+        enum Action { case drop, queued, writeNow }
+        let action = state.withLock { state -> Action in
+            if state.closed { return .drop }
+            if !state.writing, state.queue.isEmpty {
+                state.writing = true
+                return .writeNow
+            }
             state.queue.append(Entry(bytes: bytes, releasesPermit: releasesPermit))
-            return true
+            return .queued
         }
-        if accepted {
+        switch action {
+        case .drop:
+            if releasesPermit { permits.signal() }
+        case .queued:
             wake.signal()
-        } else if releasesPermit {
-            permits.signal()
+        case .writeNow:
+            let written = writeAll(bytes)
+            if releasesPermit { permits.signal() }
+            finishWriting(succeeded: written)
         }
+    }
+
+    /// Ends a write: on failure closes the stream; otherwise hands any queued lines to the thread.
+    private func finishWriting(succeeded: Bool) {
+        guard succeeded else {
+            let dropped = state.withLock { state -> [Entry] in
+                state.closed = true
+                state.writing = false
+                defer { state.queue.removeAll() }
+                return state.queue
+            }
+            for entry in dropped where entry.releasesPermit { permits.signal() }
+            onClosed()
+            return
+        }
+        let more = state.withLock { state -> Bool in
+            state.writing = false
+            return !state.queue.isEmpty
+        }
+        if more { wake.signal() }
     }
 
     private func loop() {
         while true {
             wake.wait()
-            let batch = state.withLock { state -> [Entry] in
-                defer { state.queue.removeAll(keepingCapacity: true) }
-                return state.queue
-            }
-            guard !batch.isEmpty else { continue }
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(batch.reduce(0) { $0 + $1.bytes.count })
-            for entry in batch { buffer.append(contentsOf: entry.bytes) }
-            let written = writeAll(buffer)
-            for entry in batch where entry.releasesPermit { permits.signal() }
-            if !written {
-                let dropped = state.withLock { state -> [Entry] in
-                    state.closed = true
-                    defer { state.queue.removeAll() }
+            while true {
+                let batch = state.withLock { state -> [Entry]? in
+                    guard !state.closed, !state.writing, !state.queue.isEmpty else { return nil }
+                    state.writing = true
+                    defer { state.queue.removeAll(keepingCapacity: true) }
                     return state.queue
                 }
-                for entry in dropped where entry.releasesPermit { permits.signal() }
-                onClosed()
-                return
+                guard let batch else { break }
+                var buffer: [UInt8] = []
+                buffer.reserveCapacity(batch.reduce(0) { $0 + $1.bytes.count })
+                for entry in batch { buffer.append(contentsOf: entry.bytes) }
+                let written = writeAll(buffer)
+                for entry in batch where entry.releasesPermit { permits.signal() }
+                finishWriting(succeeded: written)
+                if !written { return }
             }
         }
     }

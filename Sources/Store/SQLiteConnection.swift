@@ -141,12 +141,21 @@ public actor SQLiteConnection {
         sqlite3_get_autocommit(handle) == 0
     }
 
-    /// Proves the connection answers: runs `SELECT 1` on a cached statement and checks the result.
+    /// Proves the database answers: `PRAGMA schema_version` opens a read transaction and reads the
+    /// schema cookie from the file's header (a `SELECT 1` would succeed without touching the file).
     public func ping() throws(StoreError) {
-        let rows = try query("SELECT 1")
-        guard rows == [[.integer(1)]] else {
-            throw .sqlite(code: SQLITE_ERROR, message: "SELECT 1 returned \(rows)", sql: "SELECT 1")
+        let sql = "PRAGMA schema_version"
+        let rows = try query(sql)
+        guard rows.count == 1, rows[0].first?.intValue != nil else {
+            throw .sqlite(code: SQLITE_ERROR, message: "no schema version in the file header", sql: sql)
         }
+    }
+
+    /// Runs `body` with this connection in one hop to its queue: several statements that belong
+    /// together cost one thread switch, not one each. Writes in `body` are not made atomic; use
+    /// `transaction` for that.
+    public func perform<T: Sendable>(_ body: @Sendable (isolated SQLiteConnection) throws(StoreError) -> T) throws(StoreError) -> T {
+        try body(self)
     }
 
     /// Number of prepared statements currently cached (at most `StatementCache.capacity`).
