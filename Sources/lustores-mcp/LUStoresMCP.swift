@@ -43,7 +43,14 @@ struct LUStoresMCP {
         }
         let monitor = StatusMonitor(store: store, environment: configuration.environment,
                                     thresholds: configuration.thresholds)
-        let registry = LUStoresTools.registry(monitor: monitor)
+        let ledger = SalesLedger(store: store, calendar: configuration.calendar, logger: logger)
+        let catalog: InventoryCatalog
+        do {
+            catalog = try InventoryCatalog(store: store, logger: logger)
+        } catch {
+            fail("cannot open the database \(configuration.databasePath): \(error)", status: 1)
+        }
+        let registry = LUStoresTools.registry(monitor: monitor, ledger: ledger, catalog: catalog)
         switch options.command {
         case .call(let tool, let arguments):
             exit(await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments))

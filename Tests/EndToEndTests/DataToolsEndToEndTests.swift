@@ -1,0 +1,71 @@
+import Foundation
+import JSONRPC
+import Testing
+
+/// `get_sales` and `get_inventory` through the built binary: over stdio, through `call`, and
+/// (when the Python SDK is installed) through the official Python SDK client.
+@Suite("Data tools end to end", .serialized)
+struct DataToolsEndToEndTests {
+    /// `initialize`, `notifications/initialized`, then one `tools/call` per element (ids 1, 2, …).
+    static func session(_ calls: [(String, JSONValue)]) -> Data {
+        var lines = [#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"e2e","version":"1"}}}"#,
+                     #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#]
+        for (index, call) in calls.enumerated() {
+            let request: JSONValue = ["jsonrpc": "2.0", "id": .integer(Int64(index + 1)), "method": "tools/call",
+                                      "params": ["name": .string(call.0), "arguments": call.1]]
+            lines.append(JSONWriter.string(request))
+        }
+        return Data((lines.joined(separator: "\n") + "\n").utf8)
+    }
+
+    /// The results of a stdio session by request id; every stdout line must be JSON.
+    static func results(_ finished: DataToolsProcess.Finished) throws -> [Int64: JSONValue] {
+        var byID: [Int64: JSONValue] = [:]
+        for line in finished.stdout.split(separator: UInt8(ascii: "\n")) {
+            let message = try JSONParser.parse(Array(line))
+            if let id = message["id"]?.integerValue, let result = message["result"] { byID[id] = result }
+        }
+        return byID
+    }
+
+    /// Runs the calls over stdio and each through `call`, and checks both give the same JSON.
+    static func expectSameAnswers(_ calls: [(String, JSONValue)], database: String, home: String) async throws -> [JSONValue] {
+        let served = try await DataToolsProcess.run(["serve", "--database", database], stdin: session(calls), home: home)
+        #expect(served.status == 0, "\(served.stderrText)")
+        let results = try Self.results(served)
+        var answers: [JSONValue] = []
+        for (index, call) in calls.enumerated() {
+            let result = try #require(results[Int64(index + 1)], "no answer to \(call.0) \(call.1)")
+            let structured = try #require(result["structuredContent"])
+            let text = try #require(result["content"]?.arrayValue?.first?["text"]?.stringValue)
+            #expect(try JSONParser.parse(text) == structured)
+            let direct = try await DataToolsProcess.run(["call", call.0, JSONWriter.string(call.1), "--database", database],
+                                                        home: home)
+            let isError = result["isError"]?.boolValue ?? false
+            #expect(direct.status == (isError ? 1 : 0), "\(direct.stderrText)")
+            var printed = try JSONParser.parse(direct.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines))
+            if isError {  // the error's timestamp is the time of each call
+                #expect(printed["error"]?["code"] == structured["error"]?["code"])
+                printed = structured
+            }
+            #expect(printed == structured, "\(call.0) \(call.1)")
+            #expect(direct.stdoutText.hasSuffix("\n") && direct.stdoutText.filter { $0 == "\n" }.count == 1)
+            answers.append(structured)
+        }
+        return answers
+    }
+
+    @Test("an empty store answers zeros the same way over stdio and through call")
+    func emptyStore() async throws {
+        try #require(DataToolsProcess.binaryExists, "build lustores-mcp first: \(DataToolsProcess.binary)")
+        try await DataToolsProcess.withDirectory { dir in
+            let answers = try await Self.expectSameAnswers(
+                [("get_sales", [:]), ("get_inventory", ["limit": 5]), ("get_sales", ["date": "2025-02-30"])],
+                database: dir + "/empty.sqlite", home: dir)
+            #expect(answers[0] == ["sales": [], "pagination": ["total": 0, "page": 1, "limit": 50],
+                                   "summary": ["count": 0, "revenue": 0]])
+            #expect(answers[1]["summary"] == ["item_count": 0, "low_stock_count": 0, "stock_value": 0])
+            #expect(answers[2]["error"]?["details"]?["field"] == "date")
+        }
+    }
+}
