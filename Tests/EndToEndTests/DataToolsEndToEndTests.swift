@@ -68,4 +68,50 @@ struct DataToolsEndToEndTests {
             #expect(answers[2]["error"]?["details"]?["field"] == "date")
         }
     }
+
+    @Test("a new default database is filled with demo data by the first serve or call; a named one never is")
+    func defaultDatabaseGetsDemoData() async throws {
+        try #require(DataToolsProcess.binaryExists, "build lustores-mcp first: \(DataToolsProcess.binary)")
+        try await DataToolsProcess.withDirectory { dir in
+            let first = try await DataToolsProcess.run(["call", "get_sales", #"{"limit":1}"#], home: dir)
+            #expect(first.status == 0, "\(first.stderrText)")
+            let answer = try JSONParser.parse(first.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(answer["summary"]?["count"] == 5000)
+            #expect(FileManager.default.fileExists(atPath: dir + "/lustores-mcp/store.sqlite"))
+            let again = try await DataToolsProcess.run(["call", "get_sales", #"{"limit":1}"#], home: dir)
+            #expect(again.stdoutText == first.stdoutText)  // filled once, not twice
+            let inventory = try await DataToolsProcess.run(["call", "get_inventory", #"{"limit":1}"#], home: dir)
+            #expect(try JSONParser.parse(inventory.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines))["categories"]?
+                .arrayValue?.count == 13)
+
+            let named = try await DataToolsProcess.run(["call", "get_sales", "--database", dir + "/named.sqlite"], home: dir)
+            #expect(try JSONParser.parse(named.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines))["summary"]?["count"]
+                == 0)
+        }
+    }
+
+    @Test("demo-data writes what it says, deterministically, and refuses a database with data")
+    func demoDataCommand() async throws {
+        try #require(DataToolsProcess.binaryExists, "build lustores-mcp first: \(DataToolsProcess.binary)")
+        try await DataToolsProcess.withDirectory { dir in
+            let arguments = ["demo-data", "--sales", "300", "--items", "40", "--seed", "5", "--end-date", "2026-06-30"]
+            let made = try await DataToolsProcess.run(arguments + ["--database", dir + "/a.sqlite"], home: dir)
+            #expect(made.status == 0, "\(made.stderrText)")
+            #expect(made.stdoutText.contains("40 items") && made.stdoutText.contains("300 sales"))
+            #expect(made.stdoutText.contains("to 2026-06-30T"))
+            let twin = try await DataToolsProcess.run(arguments + ["--database", dir + "/b.sqlite"], home: dir)
+            #expect(twin.status == 0)
+            for query in [#"{"limit":500}"#, #"{"date":"2026-06-30"}"#] {
+                let a = try await DataToolsProcess.run(["call", "get_sales", query, "--database", dir + "/a.sqlite"], home: dir)
+                let b = try await DataToolsProcess.run(["call", "get_sales", query, "--database", dir + "/b.sqlite"], home: dir)
+                #expect(a.stdoutText == b.stdoutText && a.status == 0)
+            }
+            let again = try await DataToolsProcess.run(arguments + ["--database", dir + "/a.sqlite"], home: dir)
+            #expect(again.status == 1 && again.stderrText.contains("nothing written"))
+            let bad = try await DataToolsProcess.run(["demo-data", "--sales", "many", "--database", dir + "/c.sqlite"], home: dir)
+            #expect(bad.status == 2)
+            let misplaced = try await DataToolsProcess.run(["call", "get_sales", "--seed", "4"], home: dir)
+            #expect(misplaced.status == 2 && misplaced.stderrText.contains("demo-data"))
+        }
+    }
 }
