@@ -17,6 +17,8 @@ public enum SchemaLibrary {
     /// The output schema of `get_inventory`.
     public static let getInventoryOutput = load(PackageResources.get_inventory_output_schema_json,
                                                 "get_inventory.output.schema.json")
+    /// The import file format (`lustores-mcp import`).
+    public static let importFormat = load(PackageResources.import_schema_json, "import.schema.json")
     /// The error object.
     public static let error = load(PackageResources.error_schema_json, "error.schema.json")
     /// The configuration file.
@@ -27,7 +29,7 @@ public enum SchemaLibrary {
         ["get_status.input.schema.json": getStatusInput, "get_status.output.schema.json": getStatusOutput,
          "get_sales.input.schema.json": getSalesInput, "get_sales.output.schema.json": getSalesOutput,
          "get_inventory.input.schema.json": getInventoryInput, "get_inventory.output.schema.json": getInventoryOutput,
-         "error.schema.json": error, "config.schema.json": configuration]
+         "import.schema.json": importFormat, "error.schema.json": error, "config.schema.json": configuration]
     }
 
     private static func load(_ bytes: [UInt8], _ name: String) -> JSONValue {

@@ -4,6 +4,7 @@ struct CommandLineOptions: Equatable {
     enum Command: Equatable {
         case serve
         case call(tool: String, arguments: String?)
+        case importFile(path: String)
         case demoData(DemoDataRequest)
         case help
         case version
@@ -82,6 +83,9 @@ struct CommandLineOptions: Equatable {
             guard positional.count >= 2 else { throw UsageError(description: "call needs a tool name") }
             guard positional.count <= 3 else { throw UsageError(description: "call takes a tool name and one JSON argument") }
             options.command = .call(tool: positional[1], arguments: positional.count == 3 ? positional[2] : nil)
+        case "import"?:
+            guard positional.count == 2 else { throw UsageError(description: "import needs exactly one FILE (JSON or CSV)") }
+            options.command = .importFile(path: positional[1])
         case "demo-data"?:
             guard positional.count == 1 else { throw UsageError(description: "demo-data takes no arguments, only flags") }
             options.command = .demoData(demo)
@@ -101,6 +105,10 @@ struct CommandLineOptions: Equatable {
           lustores-mcp [serve]              stdio MCP server (the default)
           lustores-mcp call TOOL [JSON]     run one tool; its result JSON on stdout
                                             (exit 1 when the tool reports an error)
+          lustores-mcp import FILE          load a JSON file (schemas/import.schema.json) or an items
+                                            CSV (sku,name,category,price,stock,minimum_stock,unit,
+                                            location) in one transaction: all of it, or at the first
+                                            bad record nothing (exit 1); prints what it did
           lustores-mcp demo-data [--sales N] [--items N] [--seed S] [--end-date YYYY-MM-DD]
                                             fill an empty database with deterministic demo data
                                             (default 5000 sales, 500 items, seed 42, up to now)

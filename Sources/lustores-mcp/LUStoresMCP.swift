@@ -25,7 +25,7 @@ struct LUStoresMCP {
         case .version:
             FileHandle.standardOutput.write(Data("\(LUStoresVersion.serverName) \(LUStoresVersion.current)\n".utf8))
             exit(0)
-        case .serve, .call, .demoData:
+        case .serve, .call, .demoData, .importFile:
             break
         }
         let configuration: Configuration
@@ -45,6 +45,8 @@ struct LUStoresMCP {
         switch options.command {
         case .demoData(let request):
             exit(await DemoDataCommand.run(request, store: store))
+        case .importFile(let path):
+            exit(await ImportCommand.run(path: path, store: store))
         case .serve, .call:
             if isNewDefault { await DemoDataCommand.fillNewDefaultDatabase(store, logger: logger) }
         default:

@@ -30,8 +30,8 @@ enum DataToolsProcess {
     /// (then kills it and throws). The environment is this process's plus `environment`, with
     /// `XDG_DATA_HOME` pointed at `home` so no test touches the real default database.
     static func run(_ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:], home: String,
-                    timeout: Double = 120) async throws -> Finished {
-        let running = Running(try start(arguments, environment: environment, home: home))
+                    timeout: Double = 120, executable: String? = nil) async throws -> Finished {
+        let running = Running(try start(arguments, environment: environment, home: home, executable: executable))
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 let process = running.process
@@ -74,10 +74,11 @@ enum DataToolsProcess {
         init(_ process: Process) { self.process = process }
     }
 
-    /// Starts `binary arguments…` with piped stdin, stdout and stderr, and returns at once.
-    static func start(_ arguments: [String], environment: [String: String] = [:], home: String) throws -> Process {
+    /// Starts `binary arguments…` (or `executable arguments…`) with piped stdin, stdout and stderr, and returns at once.
+    static func start(_ arguments: [String], environment: [String: String] = [:], home: String,
+                      executable: String? = nil) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = arguments
         var variables = ProcessInfo.processInfo.environment
         for key in variables.keys where key.hasPrefix("LUSTORES_") { variables[key] = nil }
