@@ -25,7 +25,7 @@ struct LUStoresMCP {
         case .version:
             FileHandle.standardOutput.write(Data("\(LUStoresVersion.serverName) \(LUStoresVersion.current)\n".utf8))
             exit(0)
-        case .serve, .call:
+        case .serve, .call, .demoData, .importFile:
             break
         }
         let configuration: Configuration
@@ -35,15 +35,33 @@ struct LUStoresMCP {
             fail(error.description, status: 2)
         }
         let logger = Logger(level: configuration.logLevel)
+        let isNewDefault = configuration.databaseIsDefault && !FileManager.default.fileExists(atPath: configuration.databasePath)
         let store: Store
         do {
             store = try await Store.open(path: configuration.databasePath)
         } catch {
             fail("cannot open the database \(configuration.databasePath): \(error)", status: 1)
         }
+        switch options.command {
+        case .demoData(let request):
+            exit(await DemoDataCommand.run(request, store: store))
+        case .importFile(let path):
+            exit(await ImportCommand.run(path: path, store: store))
+        case .serve, .call:
+            if isNewDefault { await DemoDataCommand.fillNewDefaultDatabase(store, logger: logger) }
+        default:
+            break
+        }
         let monitor = StatusMonitor(store: store, environment: configuration.environment,
                                     thresholds: configuration.thresholds)
-        let registry = LUStoresTools.registry(monitor: monitor)
+        let ledger = SalesLedger(store: store, calendar: configuration.calendar, logger: logger)
+        let catalog: InventoryCatalog
+        do {
+            catalog = try InventoryCatalog(store: store, logger: logger)
+        } catch {
+            fail("cannot open the database \(configuration.databasePath): \(error)", status: 1)
+        }
+        let registry = LUStoresTools.registry(monitor: monitor, ledger: ledger, catalog: catalog)
         switch options.command {
         case .call(let tool, let arguments):
             exit(await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments))
@@ -78,7 +96,12 @@ struct LUStoresMCP {
     }
 
     static func fail(_ message: String, status: Int32) -> Never {
-        FileHandle.standardError.write(Data("lustores-mcp: \(message)\n".utf8))
+        report(message)
         exit(status)
+    }
+
+    /// One line on stderr, prefixed `lustores-mcp: ` unless `prefix` is false.
+    static func report(_ message: String, prefix: Bool = true) {
+        FileHandle.standardError.write(Data(((prefix ? "lustores-mcp: " : "") + message + "\n").utf8))
     }
 }
