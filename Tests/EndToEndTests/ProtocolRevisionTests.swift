@@ -122,7 +122,7 @@ import Testing
     private func checkToolsList(_ answer: JSONValue?, revision: Revision) throws {
         let result = try #require(answer?.result, "tools/list failed: \(String(describing: answer))")
         let tools = try #require(result["tools"]?.arrayValue)
-        #expect(tools.compactMap { $0["name"]?.stringValue } == ["get_status"])
+        #expect(tools.compactMap { $0["name"]?.stringValue } == expectedToolNames)
         let tool = try #require(tools.first)
         // tools/list serves exactly the schemas of schemas/ (DESIGN §2).
         #expect(tool["inputSchema"] == (try Self.schemaFile("get_status.input.schema.json")))

@@ -209,3 +209,6 @@ func expectJSONLines(_ stdout: [UInt8], sourceLocation: SourceLocation = #_sourc
             sourceLocation: sourceLocation)
     return messages
 }
+
+/// The tools `tools/list` must show, in order: one list for every test that checks it.
+let expectedToolNames = ["get_status", "get_sales", "get_inventory"]

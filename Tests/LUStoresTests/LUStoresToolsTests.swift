@@ -26,8 +26,9 @@ import Testing
 
     @Test func registryRefusesUnknownArgumentsOfGetStatusNamingThem() async throws {
         try await withStore { store in
-            let registry = LUStoresTools.registry(monitor: StatusMonitor(store: store, environment: "unit-tests"))
-            #expect(registry.tools.map(\.name) == ["get_status"])
+            let registry = LUStoresTools.registry(monitor: StatusMonitor(store: store, environment: "unit-tests"),
+                                                  ledger: DataFixture.ledger(store), catalog: try InventoryCatalog(store: store))
+            #expect(registry.tools.map(\.name) == ["get_status", "get_sales", "get_inventory"])
             let tool = try #require(registry["get_status"])
             #expect(tool.inputSchema == SchemaLibrary.getStatusInput)
             #expect(tool.outputSchema == SchemaLibrary.getStatusOutput)
