@@ -5,8 +5,12 @@ import MCP
 public enum LUStoresTools {
     /// The registry of every tool, in the order `tools/list` shows them. Argument violations
     /// become `MCP_INVALID_REQUEST` errors naming the field.
-    public static func registry(monitor: StatusMonitor) -> ToolRegistry {
-        ToolRegistry([GetStatusTool.make(monitor: monitor)], invalidArguments: invalidArguments)
+    public static func registry(monitor: StatusMonitor, testRunner: TestRunner? = nil) -> ToolRegistry {
+        var tools = [GetStatusTool.make(monitor: monitor)]
+        if let testRunner {
+            tools += [RunTestsTool.make(runner: testRunner), GetTestResultTool.make(runner: testRunner)]
+        }
+        return ToolRegistry(tools, invalidArguments: invalidArguments)
     }
 
     /// The `MCP_INVALID_REQUEST` error for a schema violation, with the field in `details`.

@@ -7,6 +7,14 @@ public enum SchemaLibrary {
     public static let getStatusInput = load(PackageResources.get_status_input_schema_json, "get_status.input.schema.json")
     /// The output schema of `get_status`.
     public static let getStatusOutput = load(PackageResources.get_status_output_schema_json, "get_status.output.schema.json")
+    /// The input schema of `run_tests`.
+    public static let runTestsInput = load(PackageResources.run_tests_input_schema_json, "run_tests.input.schema.json")
+    /// The output schema of `run_tests`.
+    public static let runTestsOutput = load(PackageResources.run_tests_output_schema_json, "run_tests.output.schema.json")
+    /// The input schema of `get_test_result`.
+    public static let getTestResultInput = load(PackageResources.get_test_result_input_schema_json, "get_test_result.input.schema.json")
+    /// The output schema of `get_test_result`.
+    public static let getTestResultOutput = load(PackageResources.get_test_result_output_schema_json, "get_test_result.output.schema.json")
     /// The error object.
     public static let error = load(PackageResources.error_schema_json, "error.schema.json")
     /// The configuration file.
@@ -15,7 +23,9 @@ public enum SchemaLibrary {
     /// Every schema by file name, for tests that compare them with `schemas/`.
     public static var all: [String: JSONValue] {
         ["get_status.input.schema.json": getStatusInput, "get_status.output.schema.json": getStatusOutput,
-         "error.schema.json": error, "config.schema.json": configuration]
+         "error.schema.json": error, "config.schema.json": configuration,
+         "run_tests.input.schema.json": runTestsInput, "run_tests.output.schema.json": runTestsOutput,
+         "get_test_result.input.schema.json": getTestResultInput, "get_test_result.output.schema.json": getTestResultOutput]
     }
 
     private static func load(_ bytes: [UInt8], _ name: String) -> JSONValue {

@@ -88,6 +88,9 @@ public final class OutputCapture: Sendable {
     /// Tests the line parser has seen finish (0 without one).
     public var finishedCount: Int { state.withLock { $0.parser?.finishedCount ?? 0 } }
 
+    /// The line parser's cases so far (nil without a parser), for a run still going.
+    public var partialReport: TestReport? { state.withLock { $0.parser?.partialReport } }
+
     /// The whole output when a document limit was set and not exceeded; nil otherwise.
     public var document: [UInt8]? { state.withLock { $0.document } }
 

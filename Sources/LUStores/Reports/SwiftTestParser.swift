@@ -4,14 +4,12 @@
 /// printed (`Executed N tests, with F failures`, `Test run with N tests … passed|failed … with
 /// K issues`), the counts come from them.
 struct SwiftTestParser: Sendable {
-    private var report = TestReport()
+    private(set) var report = TestReport()
     /// Failure messages seen before their test's result line, by test name (bounded).
     private var pendingMessages: [String: String] = [:]
     private static let maxPendingMessages = 1_000
     private var xctestSummary: (total: Int, failed: Int)?
     private var swiftTestingSummary: (total: Int, failed: Bool)?
-
-    var finishedCount: Int { report.total }
 
     mutating func consume(_ raw: String) {
         let line = raw.contains("\u{1B}") ? Self.withoutEscapes(raw) : raw

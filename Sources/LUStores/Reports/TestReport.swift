@@ -144,7 +144,10 @@ public struct LineReportParser: Sendable {
     }
 
     /// Tests finished so far.
-    public var finishedCount: Int { format == .tap ? tap.report.total : swiftTest.finishedCount }
+    public var finishedCount: Int { format == .tap ? tap.report.total : swiftTest.report.total }
+
+    /// The cases read so far, without the end-of-report checks of ``finish()`` (for a run still going).
+    public var partialReport: TestReport { format == .tap ? tap.report : swiftTest.report }
 
     /// The report, or why there is none.
     public func finish() throws(ReportError) -> TestReport {
