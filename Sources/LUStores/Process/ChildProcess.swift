@@ -17,6 +17,9 @@ import Glibc
 public enum ChildProcess {
     /// Time between `SIGTERM` and `SIGKILL` when a run is stopped.
     public static let terminationGrace: Duration = .seconds(2)
+    /// Extra attempts when the program is momentarily busy (`ETXTBSY`), and the wait between them.
+    static let textBusyRetries = 10
+    static let textBusyDelayMicroseconds: UInt32 = 20_000
     /// Bytes read from the pipe at once.
     static let readChunk = 64 << 10
 
@@ -186,7 +189,13 @@ public enum ChildProcess {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let result = posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+        var result = posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+        // ETXTBSY: a script just written may still be open for writing in a child another thread
+        // forked at that moment, until that child execs; it clears within milliseconds.
+        for _ in 0..<textBusyRetries where result == ETXTBSY {
+            usleep(textBusyDelayMicroseconds)
+            result = posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+        }
         close(pipeEnds[1])
         guard result == 0 else {
             close(pipeEnds[0])

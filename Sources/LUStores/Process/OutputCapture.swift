@@ -1,4 +1,7 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a child process printed, captured with bounded memory whatever it prints: the last
 /// ``tailLimit`` bytes, a running byte count, optionally the first ``documentLimit`` bytes whole
@@ -20,7 +23,6 @@ public final class OutputCapture: Sendable {
         var document: [UInt8]?
         var documentOverflowed = false
         var line: [UInt8] = []
-        var lineOverflowed = false
         var parser: LineReportParser?
     }
 
@@ -58,21 +60,30 @@ public final class OutputCapture: Sendable {
             }
             guard state.parser != nil else { return nil }
             let before = state.parser!.finishedCount
-            for byte in chunk {
-                if byte == 0x0A {
-                    state.parser!.consume(line: state.line[...])
-                    state.line.removeAll(keepingCapacity: true)
-                    state.lineOverflowed = false
-                } else if state.line.count < Self.maxLineLength {
-                    state.line.append(byte)
-                } else {
-                    state.lineOverflowed = true
-                }
-            }
+            Self.feedLines(chunk, into: &state)
             let after = state.parser!.finishedCount
             return after > before ? after : nil
         }
         if let progress { onProgress(progress) }
+    }
+
+    /// Splits `chunk` into lines for the parser, carrying a partial line over to the next chunk.
+    private static func feedLines(_ chunk: ArraySlice<UInt8>, into state: inout State) {
+        chunk.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var start = 0
+            while start < bytes.count {
+                // memchr: a gigabyte without newlines must not cost a Swift loop per byte.
+                let found = memchr(base + start, 0x0A, bytes.count - start)
+                let end = found.map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) } ?? bytes.count
+                let room = maxLineLength - state.line.count
+                if room > 0 { state.line.append(contentsOf: bytes[start..<min(end, start + room)]) }
+                guard found != nil else { return }
+                state.parser?.consume(line: state.line[...])
+                state.line.removeAll(keepingCapacity: true)
+                start = end + 1
+            }
+        }
     }
 
     /// The last ``tailLimit`` bytes, as text (invalid UTF-8 replaced).
