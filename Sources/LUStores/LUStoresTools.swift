@@ -5,9 +5,11 @@ import MCP
 public enum LUStoresTools {
     /// The registry of every tool, in the order `tools/list` shows them. Argument violations
     /// become `MCP_INVALID_REQUEST` errors naming the field.
-    public static func registry(monitor: StatusMonitor, ledger: SalesLedger, catalog: InventoryCatalog) -> ToolRegistry {
+    public static func registry(monitor: StatusMonitor, ledger: SalesLedger, catalog: InventoryCatalog,
+                                testRunner: TestRunner) -> ToolRegistry {
         ToolRegistry([GetStatusTool.make(monitor: monitor), GetSalesTool.make(ledger: ledger),
-                      GetInventoryTool.make(catalog: catalog)],
+                      GetInventoryTool.make(catalog: catalog), RunTestsTool.make(runner: testRunner),
+                      GetTestResultTool.make(runner: testRunner)],
                      invalidArguments: invalidArguments)
     }
 

@@ -19,6 +19,14 @@ public enum SchemaLibrary {
                                                 "get_inventory.output.schema.json")
     /// The import file format (`lustores-mcp import`).
     public static let importFormat = load(PackageResources.import_schema_json, "import.schema.json")
+    /// The input schema of `run_tests`.
+    public static let runTestsInput = load(PackageResources.run_tests_input_schema_json, "run_tests.input.schema.json")
+    /// The output schema of `run_tests`.
+    public static let runTestsOutput = load(PackageResources.run_tests_output_schema_json, "run_tests.output.schema.json")
+    /// The input schema of `get_test_result`.
+    public static let getTestResultInput = load(PackageResources.get_test_result_input_schema_json, "get_test_result.input.schema.json")
+    /// The output schema of `get_test_result`.
+    public static let getTestResultOutput = load(PackageResources.get_test_result_output_schema_json, "get_test_result.output.schema.json")
     /// The error object.
     public static let error = load(PackageResources.error_schema_json, "error.schema.json")
     /// The configuration file.
@@ -29,7 +37,9 @@ public enum SchemaLibrary {
         ["get_status.input.schema.json": getStatusInput, "get_status.output.schema.json": getStatusOutput,
          "get_sales.input.schema.json": getSalesInput, "get_sales.output.schema.json": getSalesOutput,
          "get_inventory.input.schema.json": getInventoryInput, "get_inventory.output.schema.json": getInventoryOutput,
-         "import.schema.json": importFormat, "error.schema.json": error, "config.schema.json": configuration]
+         "import.schema.json": importFormat, "error.schema.json": error, "config.schema.json": configuration,
+         "run_tests.input.schema.json": runTestsInput, "run_tests.output.schema.json": runTestsOutput,
+         "get_test_result.input.schema.json": getTestResultInput, "get_test_result.output.schema.json": getTestResultOutput]
     }
 
     private static func load(_ bytes: [UInt8], _ name: String) -> JSONValue {

@@ -16,6 +16,10 @@ struct Configuration {
     var calendar = ZonedCalendar(timeZone: TimeZone.current)
     var logLevel: LogLevel = .info
     var thresholds = StatusMonitor.Thresholds()
+    /// The suites `run_tests` can run (`test_suites` over the built-in ones).
+    var testSuites: [String: TestSuite] = [:]
+    /// Test executions at once (`max_concurrent_runs`, default 1).
+    var maxConcurrentRuns = 1
     /// The configuration file as read (empty without one), for the settings of later features.
     var file = JSONObject()
 
@@ -66,6 +70,12 @@ struct Configuration {
             configuration.thresholds.cpu = limits["cpu"]?.doubleValue ?? configuration.thresholds.cpu
             configuration.thresholds.disk = limits["disk"]?.doubleValue ?? configuration.thresholds.disk
         }
+        do {
+            configuration.testSuites = try TestSuite.suites(from: file["test_suites"]?.objectValue)
+        } catch {
+            throw Failure(description: "configuration file: \(error.description)")
+        }
+        configuration.maxConcurrentRuns = Int(file["max_concurrent_runs"]?.integerValue ?? 1)
         return configuration
     }
 

@@ -61,16 +61,25 @@ struct LUStoresMCP {
         } catch {
             fail("cannot open the database \(configuration.databasePath): \(error)", status: 1)
         }
-        let registry = LUStoresTools.registry(monitor: monitor, ledger: ledger, catalog: catalog)
+        let testRunner = TestRunner(store: store, settings: TestRunner.Settings(
+            suites: configuration.testSuites, maxConcurrentRuns: configuration.maxConcurrentRuns,
+            diskThreshold: configuration.thresholds.disk))
+        do {
+            let interrupted = try await testRunner.recoverInterrupted()
+            if interrupted > 0 { logger.info("\(interrupted) test execution(s) cut off by a restart marked interrupted") }
+        } catch {
+            logger.warning("cannot mark interrupted test executions: \(error)")
+        }
+        let registry = LUStoresTools.registry(monitor: monitor, ledger: ledger, catalog: catalog, testRunner: testRunner)
         switch options.command {
         case .call(let tool, let arguments):
             exit(await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments))
         default:
-            await serve(registry: registry, configuration: configuration, logger: logger)
+            await serve(registry: registry, configuration: configuration, logger: logger, testRunner: testRunner)
         }
     }
 
-    static func serve(registry: ToolRegistry, configuration: Configuration, logger: Logger) async {
+    static func serve(registry: ToolRegistry, configuration: Configuration, logger: Logger, testRunner: TestRunner) async {
         let server = MCPServer(implementation: LUStoresTools.implementation, instructions: LUStoresTools.instructions,
                                registry: registry)
         let transport = StdioTransport(server: server)
@@ -92,6 +101,8 @@ struct LUStoresMCP {
         case .stopped: logger.info("stopped; all requests answered")
         case .outputClosed: logger.info("stdout closed by the client; exiting")
         }
+        // Running suites are stopped with their process groups and recorded as interrupted.
+        await testRunner.shutdown()
         exit(0)
     }
 

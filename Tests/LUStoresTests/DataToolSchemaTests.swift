@@ -34,10 +34,10 @@ struct DataToolSchemaTests {
     @Test("the registry lists get_status, get_sales, get_inventory, all read-only")
     func registryOrder() async throws {
         try await DataFixture.withStore { store in
-            let registry = LUStoresTools.registry(monitor: StatusMonitor(store: store, environment: "test"),
-                                                  ledger: DataFixture.ledger(store), catalog: try InventoryCatalog(store: store))
-            #expect(registry.tools.map(\.name) == ["get_status", "get_sales", "get_inventory"])
-            #expect(registry.tools.allSatisfy { $0.annotations.readOnlyHint && $0.annotations.idempotentHint })
+            let registry = try fullRegistry(store)
+            #expect(registry.tools.map(\.name) == allToolNames)
+            let readOnly = registry.tools.filter { $0.name != "run_tests" }
+            #expect(readOnly.allSatisfy { $0.annotations.readOnlyHint && $0.annotations.idempotentHint })
             #expect(registry["get_sales"]?.inputSchema == SchemaLibrary.getSalesInput)
             #expect(registry["get_inventory"]?.outputSchema == SchemaLibrary.getInventoryOutput)
         }

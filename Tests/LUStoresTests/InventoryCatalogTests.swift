@@ -155,8 +155,7 @@ struct InventoryCatalogTests {
     ] as [(JSONValue, String)])
     func rejectsBadValues(arguments: JSONValue, field: String) async throws {
         try await withCatalog { catalog, store in
-            let registry = LUStoresTools.registry(monitor: StatusMonitor(store: store, environment: "test"),
-                                                  ledger: DataFixture.ledger(store), catalog: catalog)
+            let registry = try fullRegistry(store, catalog: catalog)
             let tool = try #require(registry["get_inventory"])
             let outcome = await registry.call(tool, arguments: dataArguments(arguments),
                                               context: ToolContext(requestID: nil, revision: .allCases.last!))

@@ -26,9 +26,8 @@ import Testing
 
     @Test func registryRefusesUnknownArgumentsOfGetStatusNamingThem() async throws {
         try await withStore { store in
-            let registry = LUStoresTools.registry(monitor: StatusMonitor(store: store, environment: "unit-tests"),
-                                                  ledger: DataFixture.ledger(store), catalog: try InventoryCatalog(store: store))
-            #expect(registry.tools.map(\.name) == ["get_status", "get_sales", "get_inventory"])
+            let registry = try fullRegistry(store)
+            #expect(registry.tools.map(\.name) == allToolNames)
             let tool = try #require(registry["get_status"])
             #expect(tool.inputSchema == SchemaLibrary.getStatusInput)
             #expect(tool.outputSchema == SchemaLibrary.getStatusOutput)

@@ -161,9 +161,7 @@ struct SalesLedgerTests {
     ] as [(JSONValue, String)])
     func rejectsBadValues(arguments: JSONValue, field: String) async throws {
         try await DataFixture.withStore { store in
-            let registry = LUStoresTools.registry(
-                monitor: StatusMonitor(store: store, environment: "test"), ledger: DataFixture.ledger(store),
-                catalog: try InventoryCatalog(store: store))
+            let registry = try fullRegistry(store)
             let tool = try #require(registry["get_sales"])
             let outcome = await registry.call(tool, arguments: dataArguments(arguments),
                                               context: ToolContext(requestID: nil, revision: .allCases.last!))
