@@ -110,8 +110,13 @@ import Testing
             ok 2 - other
             """
         let report = try parse(.tap, text)
-        #expect((report.total, report.passed, report.failed) == (2, 1, 1))
-        #expect(report.failures.first?.name == "group")
+        #expect((report.total, report.passed, report.failed) == (3, 2, 1))
+        #expect(report.failures.map(\.name) == ["inner b"])
+
+        // A subtest that fails although all its children passed (a failing hook) is a failure.
+        let hook = try parse(.tap, "1..1\n    ok 1 - a\n    ok 2 - b\nnot ok 1 - group\n  ---\n  message: after hook threw\n  ...\n")
+        #expect((hook.total, hook.passed, hook.failed) == (3, 2, 1))
+        #expect(hook.failures.first?.message == "after hook threw")
     }
 
     @Test func tapMissingPlannedTestsAndBailOutAreFailures() throws {

@@ -4,7 +4,8 @@ import FoundationXML
 #endif
 
 /// Reads and writes JUnit XML: `<testsuites>` or a lone `<testsuite>`, suites nested to any depth,
-/// `<testcase>` with `<failure>`, `<error>` (counted as failed) or `<skipped>`. Parsing streams
+/// `<testcase>` with `<failure>`, `<error>` (counted as failed) or `<skipped>` (which wins over a
+/// failure in the same case). Parsing streams
 /// (SAX, `XMLParser`) without resolving external entities; a document that is not well-formed XML
 /// or has no JUnit root is a ``ReportError``, never a crash.
 public enum JUnitReport {
@@ -101,16 +102,19 @@ public enum JUnitReport {
                 let fullName = attributes["classname"].map { $0.isEmpty ? name : "\($0).\(name)" } ?? name
                 current = (fullName, .passed, nil, "")
             case "failure", "error":
-                guard current != nil else { return }
+                // A skipped test stays skipped (node marks a failing `todo` test with both).
+                guard current != nil, current?.outcome != .skipped else { return }
                 current?.outcome = .failed
                 let message = attributes["message"] ?? attributes["type"]
                 let earlier = current?.message
                 current?.message = [earlier, message].compactMap { $0 }.joined(separator: "\n")
                 collectingText = true
             case "skipped":
-                guard current != nil, current?.outcome != .failed else { return }
+                guard current != nil else { return }
                 current?.outcome = .skipped
                 current?.message = attributes["message"]
+                current?.text = ""
+                collectingText = false
             default:
                 break
             }

@@ -17,6 +17,11 @@ struct SwiftTestParser: Sendable {
             xctestCase(line[range.upperBound...])
         } else if line.contains(": error: ") {
             xctestError(line)
+        } else if let range = line.range(of: " : Test skipped - ") {
+            // `/path/File.swift:6: Class.testName : Test skipped - reason`
+            let head = line[..<range.lowerBound]
+            let name = head.range(of: ": ", options: .backwards).map { String(head[$0.upperBound...]) } ?? String(head)
+            remember(String(line[range.upperBound...]), for: name)
         } else if let range = line.range(of: "Executed "), line.contains(" test") {
             xctestSummaryLine(line[range.upperBound...])
         } else if let range = line.range(of: "Test run with ") {
@@ -55,11 +60,14 @@ struct SwiftTestParser: Sendable {
         remember(String(rest[separator.upperBound...]), for: name)
     }
 
-    /// `5 tests, with 1 failure (0 unexpected) in 0.003 (0.003) seconds`.
+    /// `5 tests, with 1 failure (0 unexpected) in …` or `3 tests, with 1 test skipped and 1 failure …`.
     private mutating func xctestSummaryLine(_ text: Substring) {
         let words = text.split(separator: " ")
-        guard words.count >= 4, let total = Int(words[0]), words[1].hasPrefix("test"),
-              let failed = Int(words[3]) else { return }
+        guard words.count >= 2, let total = Int(words[0]), words[1].hasPrefix("test") else { return }
+        var failed = 0
+        for (index, word) in words.enumerated().dropFirst(2) where word.hasPrefix("failure") {
+            failed = Int(words[index - 1]) ?? 0
+        }
         // Nested suites print one summary each; the last (the outermost) is the whole run.
         xctestSummary = (total, failed)
     }
