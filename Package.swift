@@ -23,7 +23,8 @@ let package = Package(
             dependencies: ["JSONRPC", "MCP", "Store"],
             resources: [.embedInCode("Schemas")]
         ),
-        .target(name: "HTTPShim", dependencies: ["JSONRPC", "MCP", "LUStores"]),
+        .systemLibrary(name: "CEventLoop"),
+        .target(name: "HTTPShim", dependencies: ["JSONRPC", "MCP", "LUStores", "CEventLoop"]),
         .executableTarget(name: "lustores-mcp", dependencies: ["JSONRPC", "MCP", "Store", "LUStores", "HTTPShim"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "MCPTests", dependencies: ["JSONRPC", "MCP"]),
