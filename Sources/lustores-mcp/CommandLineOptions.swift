@@ -4,6 +4,7 @@ struct CommandLineOptions: Equatable {
     enum Command: Equatable {
         case serve
         case call(tool: String, arguments: String?)
+        case http
         case help
         case version
     }
@@ -13,13 +14,19 @@ struct CommandLineOptions: Equatable {
     var config: String?
     var environment: String?
     var logLevel: String?
+    /// `http` only: address and port to listen on, and whether to run without API keys.
+    var host = "127.0.0.1"
+    var port = 8080
+    var insecureNoAuth = false
 
     /// A command line that cannot be understood; the message names what is wrong.
     struct UsageError: Error, Equatable, CustomStringConvertible {
         let description: String
     }
 
-    static let valueFlags: Set<String> = ["--database", "--config", "--environment", "--log-level"]
+    static let valueFlags: Set<String> = ["--database", "--config", "--environment", "--log-level", "--host", "--port"]
+    /// Flags that take no value.
+    static let switchFlags: Set<String> = ["--insecure-no-auth"]
 
     /// Parses `arguments` (without the program name).
     static func parse(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {
@@ -33,6 +40,10 @@ struct CommandLineOptions: Equatable {
             if argument == "--version" { return CommandLineOptions(command: .version) }
             guard argument.hasPrefix("--"), argument.count > 2 else {
                 positional.append(argument)
+                continue
+            }
+            if switchFlags.contains(argument) {
+                options.insecureNoAuth = true
                 continue
             }
             var name = argument
@@ -52,6 +63,12 @@ struct CommandLineOptions: Equatable {
             case "--database": options.database = value
             case "--config": options.config = value
             case "--environment": options.environment = value
+            case "--host": options.host = value
+            case "--port":
+                guard let port = Int(value), (0...65535).contains(port) else {
+                    throw UsageError(description: "--port must be a number from 0 to 65535")
+                }
+                options.port = port
             default: options.logLevel = value
             }
         }
@@ -59,12 +76,18 @@ struct CommandLineOptions: Equatable {
         case nil, "serve"?:
             guard positional.count <= 1 else { throw UsageError(description: "serve takes no arguments") }
             options.command = .serve
+        case "http"?:
+            guard positional.count == 1 else { throw UsageError(description: "http takes no arguments") }
+            options.command = .http
         case "call"?:
             guard positional.count >= 2 else { throw UsageError(description: "call needs a tool name") }
             guard positional.count <= 3 else { throw UsageError(description: "call takes a tool name and one JSON argument") }
             options.command = .call(tool: positional[1], arguments: positional.count == 3 ? positional[2] : nil)
         case let other?:
             throw UsageError(description: "unknown command \(other)")
+        }
+        if options.command != .http && (options.insecureNoAuth || arguments.contains(where: { $0.hasPrefix("--host") || $0.hasPrefix("--port") })) {
+            throw UsageError(description: "--host, --port and --insecure-no-auth belong to the http command")
         }
         return options
     }
@@ -76,6 +99,13 @@ struct CommandLineOptions: Equatable {
           lustores-mcp [serve]              stdio MCP server (the default)
           lustores-mcp call TOOL [JSON]     run one tool; its result JSON on stdout
                                             (exit 1 when the tool reports an error)
+          lustores-mcp http [--host H] [--port P] [--insecure-no-auth]
+                                            REST shim and MCP Streamable HTTP at /mcp
+                                            (default 127.0.0.1:8080; port 0 picks a free one);
+                                            prints "listening on http://H:P" on stderr.
+                                            API keys: env LUSTORES_API_KEYS (comma-separated)
+                                            or api_keys_file; without keys it refuses to
+                                            start unless --insecure-no-auth on loopback
 
         Options (after the command):
           --database PATH       SQLite database (env LUSTORES_DATABASE; default

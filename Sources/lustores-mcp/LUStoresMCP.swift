@@ -25,7 +25,7 @@ struct LUStoresMCP {
         case .version:
             FileHandle.standardOutput.write(Data("\(LUStoresVersion.serverName) \(LUStoresVersion.current)\n".utf8))
             exit(0)
-        case .serve, .call:
+        case .serve, .call, .http:
             break
         }
         let configuration: Configuration
@@ -47,6 +47,8 @@ struct LUStoresMCP {
         switch options.command {
         case .call(let tool, let arguments):
             exit(await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments))
+        case .http:
+            exit(await HTTPCommand.run(options: options, registry: registry, configuration: configuration, logger: logger))
         default:
             await serve(registry: registry, configuration: configuration, logger: logger)
         }
