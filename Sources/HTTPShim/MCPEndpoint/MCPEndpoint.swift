@@ -93,6 +93,8 @@ public struct MCPEndpoint: HTTPHandler {
             if let mismatch = MCPHeaderCheck.check(request, method: method, params: object, version: version) {
                 return Self.rpcError(id, mismatch, status: 400)
             }
+            // initialize does not exist in 2026-07-28 (the engine would treat it as a handshake).
+            if method == "initialize" { return Self.rpcError(id, .methodNotFound(method), status: 404) }
             var session = SessionState()
             let disposition = server.receive(value, session: &session)
             return await respond(disposition, progress: Self.hasProgressToken(object) && wantsStream)
