@@ -29,7 +29,7 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "MCPTests", dependencies: ["JSONRPC", "MCP"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "HTTPShimTests", dependencies: ["HTTPShim", "LUStores", "MCP", "JSONRPC"]),
+        .testTarget(name: "HTTPShimTests", dependencies: ["HTTPShim", "LUStores", "MCP", "JSONRPC", "Store"]),
         .testTarget(name: "LUStoresTests", dependencies: ["LUStores", "MCP", "JSONRPC", "Store"]),
         .testTarget(
             name: "EndToEndTests",
