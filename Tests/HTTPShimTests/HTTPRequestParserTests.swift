@@ -151,6 +151,12 @@ func parseOne(_ text: String) -> HTTPRequest? {
         #expect(parseError("GET /a" + fits.dropFirst(5) + "Host: a\r\n\r\n") == .requestLineTooLong)
     }
 
+    /// Found by fuzzing: the verdict on an over-long line must not depend on how it was split.
+    @Test func limitVerdictsDoNotDependOnReadBoundaries() {
+        #expect(parseError("GET /" + String(repeating: "a", count: 9000) + "\n") == .requestLineTooLong)
+        #expect(parseError("GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 33000) + "\r\r\n") == .headersTooLarge)
+    }
+
     @Test func enforcesHeaderSizeAndCount() {
         let big = "GET / HTTP/1.1\r\nHost: a\r\nX: " + String(repeating: "b", count: 32 * 1024) + "\r\n\r\n"
         #expect(parseError(big) == .headersTooLarge)

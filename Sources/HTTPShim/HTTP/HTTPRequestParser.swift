@@ -105,6 +105,13 @@ public struct HTTPRequestParser: Sendable {
         let count = buffer.count
         var index = scan
         while index < count {
+            // Limits are checked byte by byte, so the verdict never depends on how the bytes
+            // were split into reads (found by fuzzing).
+            if lines == 0 {
+                if index + 1 - lineStart > limits.maxRequestLineBytes { return .error(.requestLineTooLong) }
+            } else if index + 1 - headerStart > limits.maxHeaderBytes {
+                return .error(.headersTooLarge)
+            }
             let byte = buffer[index]
             if byte == 0x0A {
                 guard index > lineStart, buffer[index - 1] == 0x0D else { return .error(.bareLineFeed) }
@@ -123,23 +130,13 @@ public struct HTTPRequestParser: Sendable {
                     return .request(pending!)
                 }
                 lines += 1
-                if lines == 1 {
-                    if index + 1 - lineStart > limits.maxRequestLineBytes { return .error(.requestLineTooLong) }
-                    headerStart = index + 1
-                } else if index + 1 - headerStart > limits.maxHeaderBytes {
-                    return .error(.headersTooLarge)
-                }
+                if lines == 1 { headerStart = index + 1 }
                 if lines > limits.maxHeaderCount + 1 { return .error(.tooManyHeaders) }
                 lineStart = index + 1
             }
             index += 1
         }
         scan = count
-        if lines == 0 {
-            if count - lineStart > limits.maxRequestLineBytes { return .error(.requestLineTooLong) }
-        } else if count - headerStart > limits.maxHeaderBytes {
-            return .error(.headersTooLarge)
-        }
         return .needMore
     }
 
