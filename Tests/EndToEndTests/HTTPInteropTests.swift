@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// The repository root (this file is Tests/EndToEndTests/HTTPInteropTests.swift).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// `.build/interop-venv/bin/python` with the pinned SDK, created on first use.
+func interopPython() async throws -> String {
+    let python = repositoryRoot.appendingPathComponent(".build/interop-venv/bin/python").path
+    func run(_ executable: String, _ arguments: [String]) async throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = repositoryRoot
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return await blocking { process.waitUntilExit(); return process.terminationStatus }
+    }
+    if FileManager.default.isExecutableFile(atPath: python), try await run(python, ["-c", "import mcp, anyio"]) == 0 { return python }
+    #expect(try await run("/usr/bin/env", ["python3", "-m", "venv", ".build/interop-venv"]) == 0)
+    #expect(try await run(repositoryRoot.appendingPathComponent(".build/interop-venv/bin/pip").path,
+                          ["install", "-q", "-r", "Tests/Interop/requirements.txt"]) == 0)
+    return python
+}
+
+@Suite(.serialized) struct HTTPInteropTests {
+    /// The official Python SDK's Streamable HTTP client against /mcp, in both eras.
+    @Test(arguments: [[], ["--stateless"]])
+    func officialSDKStreamableHTTPClient(_ extra: [String]) async throws {
+        let python = try await interopPython()
+        let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "sdk-key"])
+        #expect(await server.waitForListening())
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [repositoryRoot.appendingPathComponent("Tests/Interop/sdk_http_client.py").path,
+                             "http://127.0.0.1:\(server.port)/mcp", "sdk-key"] + extra
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = await blocking { () -> String in
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(process.terminationStatus == 0, "\(text)")
+        let summary = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        #expect(summary?["protocolVersion"] as? String == (extra.isEmpty ? "2025-11-25" : "2026-07-28"))
+        #expect((summary?["tools"] as? [String])?.contains("get_status") == true)
+        let call = summary?["call"] as? [String: Any]
+        #expect(call?["isError"] as? Bool == false)
+        #expect(((call?["structuredContent"] as? [String: Any])?["system"] as? [String: Any])?["status"] != nil)
+        server.process.terminate()
+        #expect(await server.finish().0 == 0)
+    }
+}
