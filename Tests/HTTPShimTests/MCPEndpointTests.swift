@@ -64,6 +64,8 @@ func modern(_ method: String, id: Int = 1, params: String = "", name: String? = 
         let wrongVersion = await exchange(handler, "POST", "/mcp", headers: jsonHeaders + ["Mcp-Session-Id: \(session)", "MCP-Protocol-Version: 2025-03-26"],
                                           body: #"{"jsonrpc":"2.0","id":6,"method":"tools/list"}"#)
         #expect(wrongVersion.status == 400)
+        let anonymousDelete = await exchange(handler, "DELETE", "/mcp")
+        #expect(anonymousDelete.status == 400)
         let deleted = await exchange(handler, "DELETE", "/mcp", headers: ["Mcp-Session-Id: \(session)"])
         #expect(deleted.status == 204)
         let gone = await exchange(handler, "POST", "/mcp", headers: headers, body: #"{"jsonrpc":"2.0","id":7,"method":"tools/list"}"#)

@@ -5,7 +5,7 @@ import MCP
 /// MCP Streamable HTTP at `/mcp`, in front of the same engine as stdio.
 ///
 /// Validation order (mcp-protocol digest §10.3): `Host`/`Origin` (421/403), bearer key (401),
-/// method (POST; DELETE ends a session; else 405 with `Allow`), `Accept` (406), `Content-Type`
+/// method (POST; DELETE with `Mcp-Session-Id` ends a session, without it 400; else 405 with `Allow`), `Accept` (406), `Content-Type`
 /// (415), JSON (-32700, 400). Then by era (digest §5.2): no `MCP-Protocol-Version` header or a
 /// handshake revision → the handshake path, with `Mcp-Session-Id` sessions minted at
 /// `initialize` (missing id 400, unknown id 404); any other value → the 2026-07-28 path, where
@@ -146,9 +146,7 @@ public struct MCPEndpoint: HTTPHandler {
 
     private func deleteSession(_ request: HTTPRequest) -> HTTPResponse {
         guard let id = request.header("mcp-session-id") else {
-            var response = Self.rpcError(nil, .invalidRequest("Method Not Allowed without a session"), status: 405)
-            response.addHeader("Allow", "POST")
-            return response
+            return Self.rpcError(nil, .invalidRequest("Bad Request: Mcp-Session-Id header is required"), status: 400)
         }
         return sessions.remove(id) ? HTTPResponse(status: 204)
                                    : Self.rpcError(nil, JSONRPCError(code: -32001, message: "Session not found"), status: 404)

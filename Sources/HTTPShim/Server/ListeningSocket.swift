@@ -1,3 +1,4 @@
+import CEventLoop
 #if canImport(Glibc)
 import Glibc
 #endif
