@@ -67,6 +67,15 @@ import Foundation
         #expect(answers.first?.headers["connection"] == "close")
     }
 
+    @Test func http10KeepAliveIsAnnounced() async {
+        let output = await InProcessHTTP.exchange(
+            "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /b HTTP/1.0\r\n\r\nGET /c HTTP/1.0\r\n\r\n", handler: echoHandler)
+        let answers = responses(output)
+        #expect(answers.map(\.body) == ["GET /a 0", "GET /b 0"])
+        #expect(answers.first?.headers["connection"] == "keep-alive")
+        #expect(answers.last?.headers["connection"] == "close")
+    }
+
     @Test func statusesOfLimits() async {
         var limits = HTTPLimits()
         limits.maxBodyBytes = 10

@@ -54,9 +54,9 @@ public struct HTTPResponse: Sendable {
     /// Header names the serialiser owns.
     static let reservedHeaders: Set<String> = ["content-length", "transfer-encoding", "connection", "date"]
 
-    /// The status line and header section. `chunked` for a streamed body; `keepAlive` false adds
-    /// `Connection: close`.
-    func serializeHead(keepAlive: Bool, date: String, isHEAD: Bool = false) -> [UInt8] {
+    /// The status line and header section. `keepAlive` false adds `Connection: close`;
+    /// `announceKeepAlive` (an HTTP/1.0 client) adds `Connection: keep-alive`.
+    func serializeHead(keepAlive: Bool, date: String, announceKeepAlive: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         out.append(contentsOf: "HTTP/1.1 \(status) \(Self.reason(status))\r\n".utf8)
@@ -76,7 +76,11 @@ public struct HTTPResponse: Sendable {
         case .stream:
             out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
         }
-        if !keepAlive { out.append(contentsOf: "Connection: close\r\n".utf8) }
+        if !keepAlive {
+            out.append(contentsOf: "Connection: close\r\n".utf8)
+        } else if announceKeepAlive {
+            out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+        }
         out.append(contentsOf: "\r\n".utf8)
         return out
     }

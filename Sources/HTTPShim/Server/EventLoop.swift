@@ -138,6 +138,12 @@ final class EventLoop {
 
     private func service(_ descriptor: Int32, events: UInt32, now: Double) {
         guard let client = clients[descriptor] else { return }
+        if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 && !client.connection.wantsInput {
+            // The peer is gone while we are not reading: nothing can be delivered, and a
+            // level-triggered hang-up would otherwise be reported on every wait.
+            closeClient(descriptor)
+            return
+        }
         if events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
             readFrom(client, now: now)
         }

@@ -10,6 +10,8 @@ final class HTTPConnection {
     private struct Slot {
         let sequence: UInt64
         let keepAlive: Bool
+        /// An HTTP/1.0 client keeps the connection only if the answer says so.
+        let announceKeepAlive: Bool
         var data: [UInt8] = []
         var finished = false
     }
@@ -67,7 +69,7 @@ final class HTTPConnection {
                 let keepAlive = request.keepAlive
                 let sequence = nextSequence
                 nextSequence += 1
-                slots.append(Slot(sequence: sequence, keepAlive: keepAlive))
+                slots.append(Slot(sequence: sequence, keepAlive: keepAlive, announceKeepAlive: request.minorVersion == 0))
                 if !keepAlive { inputClosed = true }
                 requests.append((sequence, request))
             case .error(let error):
@@ -75,7 +77,7 @@ final class HTTPConnection {
                 inputClosed = true
                 let sequence = nextSequence
                 nextSequence += 1
-                slots.append(Slot(sequence: sequence, keepAlive: false))
+                slots.append(Slot(sequence: sequence, keepAlive: false, announceKeepAlive: false))
                 apply(.complete(HTTPResponse.parseError(error)), to: sequence, date: HTTPDate.now())
                 return requests
             }
@@ -98,7 +100,7 @@ final class HTTPConnection {
         inputClosed = true
         let sequence = nextSequence
         nextSequence += 1
-        slots.append(Slot(sequence: sequence, keepAlive: false))
+        slots.append(Slot(sequence: sequence, keepAlive: false, announceKeepAlive: false))
         apply(.complete(response), to: sequence, date: date)
     }
 
@@ -112,13 +114,14 @@ final class HTTPConnection {
     func apply(_ event: HTTPResponseEvent, to sequence: UInt64, date: String) {
         guard let index = slots.firstIndex(where: { $0.sequence == sequence }) else { return }
         let keepAlive = slots[index].keepAlive && !draining
+        let announce = keepAlive && slots[index].announceKeepAlive
         switch event {
         case .complete(let response):
-            slots[index].data.append(contentsOf: response.serializeHead(keepAlive: keepAlive, date: date))
+            slots[index].data.append(contentsOf: response.serializeHead(keepAlive: keepAlive, date: date, announceKeepAlive: announce))
             if case .bytes(let body) = response.body { slots[index].data.append(contentsOf: body) }
             slots[index].finished = true
         case .head(let response):
-            slots[index].data.append(contentsOf: response.serializeHead(keepAlive: keepAlive, date: date))
+            slots[index].data.append(contentsOf: response.serializeHead(keepAlive: keepAlive, date: date, announceKeepAlive: announce))
         case .chunk(let bytes):
             slots[index].data.append(contentsOf: HTTPResponse.chunk(bytes))
         case .end:
