@@ -37,6 +37,38 @@ public actor RateLimiter {
     private struct Ring {
         var times: [Double] = []
         var head = 0  // oldest entry once the ring is full
+
+        /// Records a request at `now` if fewer than `limit` fall in the window ending now.
+        /// Returns whether it was accepted, how many are in the window after it, and when the
+        /// oldest of those leaves the window.
+        mutating func consume(now: Double, window: Double, limit: Int) -> (allowed: Bool, used: Int, nextFree: Double) {
+            let count = times.count
+            // Entries in age order: head..<count, then 0..<head. Binary search for the first
+            // one inside the window.
+            var low = 0
+            var high = count
+            while low < high {
+                let middle = (low + high) / 2
+                if times[(head + middle) % count] <= now - window { low = middle + 1 } else { high = middle }
+            }
+            let inside = count - low
+            let allowed = inside < limit
+            if allowed {
+                if count < limit {
+                    times.append(now)
+                } else {
+                    times[head] = now
+                    head = (head + 1) % count
+                }
+            }
+            let used = allowed ? inside + 1 : inside
+            var nextFree = now
+            if used >= limit {
+                let newCount = times.count
+                nextFree = times[(head + (newCount - used)) % newCount] + window
+            }
+            return (allowed, used, nextFree)
+        }
     }
 
     public let limits: RateLimits
@@ -53,40 +85,10 @@ public actor RateLimiter {
         let wallNow = wall ?? Self.wallNow()
         let limit = limits[kind]
         let window = Double(limit.windowSeconds)
-        let key = Key(identity: identity, kind: kind)
-        var ring = rings[key] ?? Ring()
-        let count = ring.times.count
-        // Ring entries in age order: head..<count then 0..<head.
-        func entry(_ age: Int) -> Double { ring.times[(ring.head + age) % count] }
-        var firstInside = 0
-        if count > 0 {
-            var low = 0
-            var high = count
-            while low < high {
-                let middle = (low + high) / 2
-                if entry(middle) <= now - window { low = middle + 1 } else { high = middle }
-            }
-            firstInside = low
-        }
-        let inside = count - firstInside
-        let allowed = inside < limit.requests
-        if allowed {
-            if count < limit.requests {
-                ring.times.append(now)
-            } else {
-                ring.times[ring.head] = now
-                ring.head = (ring.head + 1) % count
-            }
-            rings[key] = ring
-        }
-        let used = allowed ? inside + 1 : inside
-        let newCount = ring.times.count
-        // The oldest request inside the window leaves it at oldest + window.
-        var nextFree = now
-        if used >= limit.requests {
-            let oldestInside = ring.times[(ring.head + (newCount - used)) % newCount]
-            nextFree = oldestInside + window
-        }
+        // Mutated in place through the dictionary: copying the ring out would copy its storage
+        // on every request.
+        let (allowed, used, nextFree) = rings[Key(identity: identity, kind: kind), default: Ring()]
+            .consume(now: now, window: window, limit: limit.requests)
         let wait = max(0, nextFree - now)
         return Decision(allowed: allowed, limit: limit.requests, remaining: max(0, limit.requests - used),
                         reset: Int((wallNow + wait).rounded(.up)), retryAfter: allowed ? 0 : max(1, Int(wait.rounded(.up))))
