@@ -67,6 +67,15 @@ import Foundation
         #expect(answers.first?.headers["connection"] == "close")
     }
 
+    @Test func expectContinueGetsAnInterimAnswer() async {
+        let head = "POST /p HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"
+        let waiting = await InProcessHTTP.exchange(Array(head.utf8), handler: echoHandler, endInput: false)
+        #expect(String(decoding: waiting, as: UTF8.self) == "HTTP/1.1 100 Continue\r\n\r\n")
+        let whole = await InProcessHTTP.exchange(head + "abc", handler: echoHandler, pieceSize: head.utf8.count)
+        #expect(whole.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"))
+        #expect(whole.hasSuffix("POST /p 3"))
+    }
+
     @Test func http10KeepAliveIsAnnounced() async {
         let output = await InProcessHTTP.exchange(
             "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /b HTTP/1.0\r\n\r\nGET /c HTTP/1.0\r\n\r\n", handler: echoHandler)

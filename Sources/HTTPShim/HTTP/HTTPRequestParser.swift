@@ -57,6 +57,11 @@ public struct HTTPRequestParser: Sendable {
     /// Whether a complete head is waiting for its body.
     public var isAwaitingBody: Bool { pending != nil }
 
+    /// Whether the head waiting for its body asked for `Expect: 100-continue`.
+    public var awaitingBodyExpectsContinue: Bool {
+        pending?.header("expect")?.lowercased() == "100-continue"
+    }
+
     /// The next complete request, `.needMore`, or the error that ends the connection.
     public mutating func next() -> Result {
         if let failure { return .error(failure) }

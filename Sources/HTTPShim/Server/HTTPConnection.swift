@@ -26,6 +26,8 @@ final class HTTPConnection {
     private(set) var inputClosed = false
     /// Answers should carry `Connection: close` (the server is draining).
     var draining = false
+    /// Whether `100 Continue` went out for the head awaiting its body.
+    private var continueSent = false
     /// When the current partial request started, for the header and body timeouts.
     private(set) var partialSince: Double?
 
@@ -63,9 +65,11 @@ final class HTTPConnection {
             switch parser.next() {
             case .needMore:
                 partialSince = parser.hasPartialRequest ? (partialSince ?? now) : nil
+                sendContinueIfAsked()
                 return requests
             case .request(let request):
                 partialSince = nil
+                continueSent = false
                 let keepAlive = request.keepAlive
                 let sequence = nextSequence
                 nextSequence += 1
@@ -84,6 +88,14 @@ final class HTTPConnection {
         }
         if parser.hasPartialRequest { partialSince = partialSince ?? now }
         return requests
+    }
+
+    /// Sends `100 Continue` once for a head that asked for it, when nothing is owed before it
+    /// (an interim answer must not overtake the answers of earlier pipelined requests).
+    private func sendContinueIfAsked() {
+        guard parser.awaitingBodyExpectsContinue, !continueSent, slots.isEmpty else { return }
+        continueSent = true
+        output.append(contentsOf: Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
     }
 
     /// The client closed its side: answer what was asked, then finish.
