@@ -18,9 +18,9 @@ func mcpRegistry() -> ToolRegistry {
     return ToolRegistry(fakeRegistry().tools + [progress], invalidArguments: LUStoresTools.invalidArguments)
 }
 
-func mcpShim(sessions: MCPSessions = MCPSessions()) -> HTTPShimHandler {
+func mcpShim(sessions: MCPSessions = MCPSessions(), limits: RateLimits = RateLimits()) -> HTTPShimHandler {
     let registry = mcpRegistry()
-    let gate = AccessGate(keys: APIKeys([testKey]), limiter: RateLimiter(limits: RateLimits()))
+    let gate = AccessGate(keys: APIKeys([testKey]), limiter: RateLimiter(limits: limits))
     let engine = MCPServer(implementation: Implementation(name: "t", version: "1", title: "T", description: "d"), registry: registry)
     let endpoint = MCPEndpoint(server: engine, gate: gate, allowedHosts: OriginPolicy(boundHost: "127.0.0.1"), sessions: sessions)
     return HTTPShimHandler(rest: RESTRouter(registry: registry, gate: gate), mcp: endpoint)
@@ -152,6 +152,28 @@ func modern(_ method: String, id: Int = 1, params: String = "", name: String? = 
         #expect(!OriginPolicy(boundHost: "0.0.0.0").allowsHost("0.0.0.0:9000"))
         #expect(!OriginPolicy(boundHost: "127.0.0.1").allowsOrigin("http://localhost.evil.com"))
         #expect(!OriginPolicy(boundHost: "127.0.0.1").allowsOrigin("http://user@evil.com"))
+    }
+
+    @Test func toolCallsCountAgainstTheirRESTLimit() async throws {
+        var limits = RateLimits()
+        limits.status = RateLimit(requests: 2, windowSeconds: 60)
+        let handler = mcpShim(limits: limits)
+        let call = modern("tools/call", id: 9, params: #""name":"get_status","arguments":{}"#, name: "get_status")
+        var statuses: [Int] = []
+        var last: (status: Int, headers: [String: String], body: String) = (0, [:], "")
+        for _ in 0..<3 {
+            last = await exchange(handler, "POST", "/mcp", headers: call.headers, body: call.body)
+            statuses.append(last.status)
+        }
+        #expect(statuses == [200, 200, 429])
+        #expect(last.headers["retry-after"] != nil && last.headers["x-ratelimit-remaining"] == "0")
+        let body = try JSONParser.parse(last.body)
+        #expect(body["id"] == 9 && body["error"]?["code"] == -32000)
+        // Listing tools is not limited, nor are other tools' classes touched.
+        let list = modern("tools/list")
+        #expect(await exchange(handler, "POST", "/mcp", headers: list.headers, body: list.body).status == 200)
+        let sales = modern("tools/call", params: #""name":"get_sales","arguments":{}"#, name: "get_sales")
+        #expect(await exchange(handler, "POST", "/mcp", headers: sales.headers, body: sales.body).status == 200)
     }
 
     @Test func progressStreamsAsServerSentEvents() async throws {

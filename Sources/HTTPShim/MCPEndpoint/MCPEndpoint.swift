@@ -56,12 +56,30 @@ public struct MCPEndpoint: HTTPHandler {
         } catch {
             return Self.rpcError(nil, .parseError(error.description), status: 400)
         }
+        if let refusal = await limitToolCall(request, value) { return refusal }
         let wantsStream = accept?.contains("text/event-stream") ?? false
         let versionHeader = request.header("mcp-protocol-version").map { $0.trimmingSpaces() }
         if let versionHeader, !ProtocolRevision.handshakeRevisions.map(\.rawValue).contains(versionHeader) {
             return await stateless(request, value, wantsStream: wantsStream)
         }
         return await handshake(request, value, versionHeader: versionHeader, wantsStream: wantsStream)
+    }
+
+    /// Counts a `tools/call` against its tool's REST limit class (get_status: status, run_tests:
+    /// test execution, anything else: data retrieval), per key, like its REST twin. Over the
+    /// limit: HTTP 429 with `Retry-After` and a JSON-RPC error echoing the id.
+    private func limitToolCall(_ request: HTTPRequest, _ value: JSONValue) async -> HTTPResponse? {
+        guard value["method"]?.stringValue == "tools/call", let name = value["params"]?["name"]?.stringValue else { return nil }
+        let kind = RESTRoute.all.first { $0.tool == name }?.limit ?? .dataRetrieval
+        guard case .refused(var response) = await gate.admit(request, kind: kind) else { return nil }
+        guard response.status == 429 else { return response }
+        let id = value["id"].flatMap(RequestID.init)
+        let error = JSONRPCError(code: -32000, message: "Rate limited: too many \(kind.rawValue) calls with this key",
+                                 data: .object(JSONObject([("retryAfter", .integer(Int64(response.header("Retry-After") ?? "") ?? 1))])))
+        let headers = response.headers.filter { $0.name != "Content-Type" }
+        response = Self.rpcError(id, error, status: 429)
+        response.headers.append(contentsOf: headers)
+        return response
     }
 
     // MARK: the 2026-07-28 path

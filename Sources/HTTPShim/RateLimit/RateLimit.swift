@@ -24,39 +24,3 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
         return RateLimit(requests: requests, windowSeconds: window)
     }
 }
-
-/// The three limits of the product documentation, by kind of route.
-public enum RateLimitClass: String, Sendable, CaseIterable {
-    /// `GET /api/mcp/status`; default 60 per minute.
-    case status
-    /// `POST /api/mcp/test`; default 10 per hour.
-    case testExecution = "test_execution"
-    /// sales, inventory and test results; default 100 per minute.
-    case dataRetrieval = "data_retrieval"
-}
-
-/// The limit of each class.
-public struct RateLimits: Sendable, Equatable {
-    public var status = RateLimit(requests: 60, windowSeconds: 60)
-    public var testExecution = RateLimit(requests: 10, windowSeconds: 3600)
-    public var dataRetrieval = RateLimit(requests: 100, windowSeconds: 60)
-
-    public init() {}
-
-    public subscript(kind: RateLimitClass) -> RateLimit {
-        get {
-            switch kind {
-            case .status: return status
-            case .testExecution: return testExecution
-            case .dataRetrieval: return dataRetrieval
-            }
-        }
-        set {
-            switch kind {
-            case .status: status = newValue
-            case .testExecution: testExecution = newValue
-            case .dataRetrieval: dataRetrieval = newValue
-            }
-        }
-    }
-}
