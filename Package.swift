@@ -23,10 +23,13 @@ let package = Package(
             dependencies: ["JSONRPC", "MCP", "Store"],
             resources: [.embedInCode("Schemas")]
         ),
-        .executableTarget(name: "lustores-mcp", dependencies: ["JSONRPC", "MCP", "Store", "LUStores"]),
+        .systemLibrary(name: "CEventLoop"),
+        .target(name: "HTTPShim", dependencies: ["JSONRPC", "MCP", "LUStores", "CEventLoop"]),
+        .executableTarget(name: "lustores-mcp", dependencies: ["JSONRPC", "MCP", "Store", "LUStores", "HTTPShim"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "MCPTests", dependencies: ["JSONRPC", "MCP"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "HTTPShimTests", dependencies: ["HTTPShim", "LUStores", "MCP", "JSONRPC", "Store"]),
         .testTarget(name: "LUStoresTests", dependencies: ["LUStores", "MCP", "JSONRPC", "Store"]),
         .testTarget(
             name: "EndToEndTests",

@@ -6,6 +6,7 @@ struct CommandLineOptions: Equatable {
         case call(tool: String, arguments: String?)
         case importFile(path: String)
         case demoData(DemoDataRequest)
+        case http
         case help
         case version
     }
@@ -15,6 +16,10 @@ struct CommandLineOptions: Equatable {
     var config: String?
     var environment: String?
     var logLevel: String?
+    /// `http` only: address and port to listen on, and whether to run without API keys.
+    var host = "127.0.0.1"
+    var port = 8080
+    var insecureNoAuth = false
 
     /// What `demo-data` was asked for; nil means the default.
     struct DemoDataRequest: Equatable {
@@ -33,6 +38,9 @@ struct CommandLineOptions: Equatable {
     static let valueFlags: Set<String> = ["--database", "--config", "--environment", "--log-level"]
     /// Flags only `demo-data` takes.
     static let demoDataFlags: Set<String> = ["--sales", "--items", "--seed", "--end-date"]
+    /// Flags only `http` takes (`--insecure-no-auth` takes no value).
+    static let httpFlags: Set<String> = ["--host", "--port"]
+    static let httpSwitches: Set<String> = ["--insecure-no-auth"]
 
     /// Parses `arguments` (without the program name).
     static func parse(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {
@@ -40,6 +48,7 @@ struct CommandLineOptions: Equatable {
         var positional: [String] = []
         var demo = DemoDataRequest()
         var demoFlagsSeen: [String] = []
+        var httpFlagsSeen: [String] = []
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -50,13 +59,18 @@ struct CommandLineOptions: Equatable {
                 positional.append(argument)
                 continue
             }
+            if httpSwitches.contains(argument) {
+                httpFlagsSeen.append(argument)
+                options.insecureNoAuth = true
+                continue
+            }
             var name = argument
             var value: String?
             if let equals = argument.firstIndex(of: "=") {
                 name = String(argument[..<equals])
                 value = String(argument[argument.index(after: equals)...])
             }
-            guard valueFlags.contains(name) || demoDataFlags.contains(name) else {
+            guard valueFlags.contains(name) || demoDataFlags.contains(name) || httpFlags.contains(name) else {
                 throw UsageError(description: "unknown option \(name)")
             }
             if value == nil {
@@ -70,6 +84,15 @@ struct CommandLineOptions: Equatable {
             case "--config": options.config = value
             case "--environment": options.environment = value
             case "--log-level": options.logLevel = value
+            case "--host":
+                httpFlagsSeen.append(name)
+                options.host = value
+            case "--port":
+                httpFlagsSeen.append(name)
+                guard let port = Int(value), (0...65535).contains(port) else {
+                    throw UsageError(description: "--port must be a number from 0 to 65535")
+                }
+                options.port = port
             default:
                 demoFlagsSeen.append(name)
                 try demo.set(name, value)
@@ -79,6 +102,12 @@ struct CommandLineOptions: Equatable {
         case nil, "serve"?:
             guard positional.count <= 1 else { throw UsageError(description: "serve takes no arguments") }
             options.command = .serve
+        case "http"?:
+            guard positional.count == 1 else { throw UsageError(description: "http takes no arguments") }
+            options.command = .http
+        case "http"?:
+            guard positional.count == 1 else { throw UsageError(description: "http takes no arguments") }
+            options.command = .http
         case "call"?:
             guard positional.count >= 2 else { throw UsageError(description: "call needs a tool name") }
             guard positional.count <= 3 else { throw UsageError(description: "call takes a tool name and one JSON argument") }
@@ -94,6 +123,9 @@ struct CommandLineOptions: Equatable {
         }
         if let flag = demoFlagsSeen.first, options.command != .demoData(demo) {
             throw UsageError(description: "\(flag) is an option of demo-data only")
+        }
+        if let flag = httpFlagsSeen.first, options.command != .http {
+            throw UsageError(description: "\(flag) is an option of http only")
         }
         return options
     }
@@ -112,6 +144,13 @@ struct CommandLineOptions: Equatable {
           lustores-mcp demo-data [--sales N] [--items N] [--seed S] [--end-date YYYY-MM-DD]
                                             fill an empty database with deterministic demo data
                                             (default 5000 sales, 500 items, seed 42, up to now)
+          lustores-mcp http [--host H] [--port P] [--insecure-no-auth]
+                                            REST shim and MCP Streamable HTTP at /mcp
+                                            (default 127.0.0.1:8080; port 0 picks a free one);
+                                            prints "listening on http://H:P" on stderr.
+                                            API keys: env LUSTORES_API_KEYS (comma-separated)
+                                            or api_keys_file; without keys it refuses to
+                                            start unless --insecure-no-auth on loopback
 
         Options (after the command):
           --database PATH       SQLite database (env LUSTORES_DATABASE; default

@@ -25,7 +25,7 @@ struct LUStoresMCP {
         case .version:
             FileHandle.standardOutput.write(Data("\(LUStoresVersion.serverName) \(LUStoresVersion.current)\n".utf8))
             exit(0)
-        case .serve, .call, .demoData, .importFile:
+        case .serve, .call, .demoData, .importFile, .http:
             break
         }
         let configuration: Configuration
@@ -47,7 +47,7 @@ struct LUStoresMCP {
             exit(await DemoDataCommand.run(request, store: store))
         case .importFile(let path):
             exit(await ImportCommand.run(path: path, store: store))
-        case .serve, .call:
+        case .serve, .call, .http:
             if isNewDefault { await DemoDataCommand.fillNewDefaultDatabase(store, logger: logger) }
         default:
             break
@@ -74,6 +74,8 @@ struct LUStoresMCP {
         switch options.command {
         case .call(let tool, let arguments):
             exit(await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments))
+        case .http:
+            exit(await HTTPCommand.run(options: options, registry: registry, configuration: configuration, logger: logger))
         default:
             await serve(registry: registry, configuration: configuration, logger: logger, testRunner: testRunner)
         }

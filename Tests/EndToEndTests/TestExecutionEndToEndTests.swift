@@ -128,17 +128,14 @@ import Glibc
     }
 
     @Test func theOfficialPythonSDKRunsASuiteAndReadsItsResults() async throws {
-        guard let python = interopPython() else {
-            Issue.record("no Python with the mcp SDK: create .build/interop-venv as Tests/Interop/README.md says")
-            return
-        }
+        let python = try await InteropEnvironment.readyPython()
         try await withExecutionFixtures { fixtures in
             let config: JSONValue = ["test_suites": ["unit": ["command": [.string(fixtures.tap)], "results": ["format": "tap"]]]]
             let configPath = "\(fixtures.directory)/config.json"
             try JSONWriter.string(config).write(toFile: configPath, atomically: true, encoding: .utf8)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [repositoryRoot() + "/Tests/Interop/sdk_test_execution.py", "--test-type", "unit", "--",
+            process.arguments = [Paths.repositoryRoot + "/Tests/Interop/sdk_test_execution.py", "--test-type", "unit", "--",
                                  serverBinary(), "serve", "--database", "\(fixtures.directory)/store.sqlite", "--config", configPath]
             let output = Pipe()
             process.standardOutput = output
@@ -231,31 +228,8 @@ private func withExecutionFixtures(_ body: (ExecutionFixtures) async throws -> V
     try await body(fixtures)
 }
 
-/// The repository root (this file is Tests/EndToEndTests/…).
-private func repositoryRoot() -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-}
-
-/// The built binary, beside the test bundle.
-private func serverBinary() -> String {
-    let beside = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        .appendingPathComponent("lustores-mcp").path
-    return FileManager.default.isExecutableFile(atPath: beside) ? beside : repositoryRoot() + "/.build/debug/lustores-mcp"
-}
-
-/// The interop virtual environment's Python, when it has the SDK.
-private func interopPython() -> String? {
-    let python = repositoryRoot() + "/.build/interop-venv/bin/python"
-    guard FileManager.default.isExecutableFile(atPath: python) else { return nil }
-    let check = Process()
-    check.executableURL = URL(fileURLWithPath: python)
-    check.arguments = ["-c", "import mcp"]
-    check.standardOutput = FileHandle.nullDevice
-    check.standardError = FileHandle.nullDevice
-    guard (try? check.run()) != nil else { return nil }
-    check.waitUntilExit()
-    return check.terminationStatus == 0 ? python : nil
-}
+/// The built binary, beside the test bundle (see `Paths`).
+private func serverBinary() -> String { Paths.server }
 
 private func pidFromFixture(_ path: String) -> pid_t? {
     (try? String(contentsOfFile: path, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }

@@ -9,8 +9,11 @@ import Testing
 @Suite struct SchemaLibraryTests {
     static let directory = repositoryRoot + "/schemas"
 
+    /// The JSON Schemas of `schemas/`: every `.json` file but the OpenAPI document of the REST shim,
+    /// which is not a schema (HTTPShimTests' `OpenAPITests` checks it against the server).
     static func schemaFiles() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
+        try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasSuffix(".json") && $0 != "openapi.json" }.sorted()
     }
 
     @Test func everySchemaFileParsesAndIsServedUnchanged() throws {

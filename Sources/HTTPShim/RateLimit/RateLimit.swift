@@ -1,0 +1,26 @@
+/// A limit of `requests` in any window of `windowSeconds`.
+public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
+    public var requests: Int
+    public var windowSeconds: Int
+
+    public init(requests: Int, windowSeconds: Int) {
+        precondition(requests > 0 && windowSeconds > 0, "a rate limit needs a positive count and window")
+        self.requests = requests
+        self.windowSeconds = windowSeconds
+    }
+
+    public var description: String { "\(requests) per \(windowSeconds) s" }
+
+    /// Parses `N/SECONDS` (or `N`, per minute), as the benchmark kit's
+    /// `LUSTORES_RATE_LIMIT_*` variables are written; nil if malformed.
+    public static func parse(_ text: String) -> RateLimit? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let requests = Int(parts[0]), requests > 0 else { return nil }
+        var window = 60
+        if parts.count == 2 {
+            guard let seconds = Int(parts[1]), seconds > 0 else { return nil }
+            window = seconds
+        }
+        return RateLimit(requests: requests, windowSeconds: window)
+    }
+}

@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Per-key, per-class request limits with an exact sliding window: never more than the limit in
+/// any window of that length (DESIGN §8 — a burst of 61 status calls gets 60 answers and one 429).
+///
+/// Each (key, class) keeps the times of its last `limit` accepted requests in a ring; a request is
+/// accepted when fewer than `limit` fall inside the window ending now. Memory is bounded by
+/// `limit` timestamps per key and class, and only what was actually used is allocated. Refused
+/// requests are not recorded (a client hammering past the limit does not extend its own ban).
+public actor RateLimiter {
+    /// What a request learns about its limit; these become the `X-RateLimit-*` headers.
+    public struct Decision: Sendable, Equatable {
+        public let allowed: Bool
+        public let limit: Int
+        public let remaining: Int
+        /// Unix time (seconds, rounded up) at which one more request will be accepted.
+        public let reset: Int
+        /// Seconds until then (0 when allowed), for `Retry-After`.
+        public let retryAfter: Int
+
+        /// `X-RateLimit-Limit`, `-Remaining`, `-Reset`, and `Retry-After` when refused.
+        public var headers: [(name: String, value: String)] {
+            var fields = [("X-RateLimit-Limit", String(limit)), ("X-RateLimit-Remaining", String(remaining)),
+                          ("X-RateLimit-Reset", String(reset))]
+            if !allowed { fields.append(("Retry-After", String(retryAfter))) }
+            return fields
+        }
+    }
+
+    private struct Key: Hashable {
+        let identity: Int
+        let kind: RateLimitClass
+    }
+
+    private struct Ring {
+        var times: [Double] = []
+        var head = 0  // oldest entry once the ring is full
+
+        /// Records a request at `now` if fewer than `limit` fall in the window ending now.
+        /// Returns whether it was accepted, how many are in the window after it, and when the
+        /// oldest of those leaves the window.
+        mutating func consume(now: Double, window: Double, limit: Int) -> (allowed: Bool, used: Int, nextFree: Double) {
+            let count = times.count
+            // Entries in age order: head..<count, then 0..<head. Binary search for the first
+            // one inside the window.
+            var low = 0
+            var high = count
+            while low < high {
+                let middle = (low + high) / 2
+                if times[(head + middle) % count] <= now - window { low = middle + 1 } else { high = middle }
+            }
+            let inside = count - low
+            let allowed = inside < limit
+            if allowed {
+                if count < limit {
+                    times.append(now)
+                } else {
+                    times[head] = now
+                    head = (head + 1) % count
+                }
+            }
+            let used = allowed ? inside + 1 : inside
+            var nextFree = now
+            if used >= limit {
+                let newCount = times.count
+                nextFree = times[(head + (newCount - used)) % newCount] + window
+            }
+            return (allowed, used, nextFree)
+        }
+    }
+
+    public let limits: RateLimits
+    private var rings: [Key: Ring] = [:]
+
+    public init(limits: RateLimits) {
+        self.limits = limits
+    }
+
+    /// Counts one request of `identity` (an API key's index) against its `kind` limit.
+    /// `monotonic` and `wall` are seconds; defaults read the clocks.
+    public func consume(identity: Int, kind: RateLimitClass, monotonic: Double? = nil, wall: Double? = nil) -> Decision {
+        let now = monotonic ?? Self.monotonicNow()
+        let wallNow = wall ?? Self.wallNow()
+        let limit = limits[kind]
+        let window = Double(limit.windowSeconds)
+        // Mutated in place through the dictionary: copying the ring out would copy its storage
+        // on every request.
+        let (allowed, used, nextFree) = rings[Key(identity: identity, kind: kind), default: Ring()]
+            .consume(now: now, window: window, limit: limit.requests)
+        let wait = max(0, nextFree - now)
+        return Decision(allowed: allowed, limit: limit.requests, remaining: max(0, limit.requests - used),
+                        reset: Int((wallNow + wait).rounded(.up)), retryAfter: allowed ? 0 : max(1, Int(wait.rounded(.up))))
+    }
+
+    static func monotonicNow() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    static func wallNow() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,302 @@
+import CEventLoop
+import MCP
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The loop behind ``HTTPServer``: lives on the server's thread and owns every connection.
+final class EventLoop {
+    private final class Client {
+        let descriptor: Int32
+        let id: UInt64
+        let connection: HTTPConnection
+        var lastActivity: Double
+        var stalledSince: Double?
+        var interest: UInt32 = 0
+
+        init(descriptor: Int32, id: UInt64, connection: HTTPConnection, now: Double) {
+            self.descriptor = descriptor
+            self.id = id
+            self.connection = connection
+            self.lastActivity = now
+        }
+    }
+
+    private let server: HTTPServer
+    private let epoll: Int32
+    private var clients: [Int32: Client] = [:]
+    private var byID: [UInt64: Int32] = [:]
+    private var nextID: UInt64 = 1
+    private var draining = false
+    private var drainDeadline = Double.infinity
+    private var lastSweep = 0.0
+    private var acceptPausedUntil: Double?
+    private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+    private static let listenerTag: UInt64 = UInt64.max
+    private static let wakeTag: UInt64 = UInt64.max - 1
+
+    init(server: HTTPServer) {
+        self.server = server
+        self.epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        precondition(epoll >= 0, "epoll_create1 failed: \(errnoText())")
+        register(server.listener.descriptor, tag: Self.listenerTag, events: EPOLLIN.rawValue)
+        register(server.wakeDescriptor, tag: Self.wakeTag, events: EPOLLIN.rawValue)
+    }
+
+    /// Monotonic seconds.
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    private func register(_ descriptor: Int32, tag: UInt64, events: UInt32) {
+        var event = epoll_event()
+        event.events = events
+        event.data.u64 = tag
+        _ = epoll_ctl(epoll, EPOLL_CTL_ADD, descriptor, &event)
+    }
+
+    func run() {
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        while true {
+            let count = events.withUnsafeMutableBufferPointer { buffer in
+                epoll_wait(epoll, buffer.baseAddress, Int32(buffer.count), Int32(HTTPServer.sweepInterval * 1000))
+            }
+            let now = Self.now()
+            if count > 0 {
+                for index in 0..<Int(count) {
+                    let event = events[index]
+                    switch event.data.u64 {
+                    case Self.listenerTag: acceptClients(now: now)
+                    case Self.wakeTag: drainCompletions(now: now)
+                    default: service(Int32(truncatingIfNeeded: event.data.u64), events: event.events, now: now)
+                    }
+                }
+            }
+            if now - lastSweep >= HTTPServer.sweepInterval {
+                lastSweep = now
+                sweep(now: now)
+            }
+            if draining && (clients.isEmpty || now >= drainDeadline) { return }
+        }
+    }
+
+    /// Closes every remaining connection.
+    func closeAll() {
+        for descriptor in Array(clients.keys) { closeClient(descriptor) }
+        close(epoll)
+    }
+
+    // MARK: accepting
+
+    private func acceptClients(now: Double) {
+        guard !draining else { return }
+        while true {
+            let descriptor = accept4(server.listener.descriptor, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+            if descriptor < 0 {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM {
+                    server.logger?.warning("accept: \(errnoText()); pausing accepts")
+                    pauseAccepting(now: now)
+                }
+                return
+            }
+            if clients.count >= server.limits.maxConnections {
+                refuse(descriptor)
+                continue
+            }
+            var one: Int32 = 1
+            setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            let client = Client(descriptor: descriptor, id: nextID, connection: HTTPConnection(limits: server.limits), now: now)
+            nextID += 1
+            clients[descriptor] = client
+            byID[client.id] = descriptor
+            client.interest = EPOLLIN.rawValue
+            register(descriptor, tag: UInt64(descriptor), events: client.interest)
+        }
+    }
+
+    /// Answers 503 to a connection over the cap (best effort, never blocking) and closes it.
+    private func refuse(_ descriptor: Int32) {
+        let failure = HTTPResponse.error(.init(.unavailable, "too many connections"), status: 503, headers: [("Retry-After", "1")])
+        let bytes = failure.serializeHead(keepAlive: false, date: HTTPDate.now()) + {
+            if case .bytes(let body) = failure.body { return body }
+            return []
+        }()
+        _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        close(descriptor)
+    }
+
+    private func pauseAccepting(now: Double) {
+        acceptPausedUntil = now + 0.1
+        var event = epoll_event()
+        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, server.listener.descriptor, &event)
+    }
+
+    // MARK: reading and writing
+
+    private func service(_ descriptor: Int32, events: UInt32, now: Double) {
+        guard let client = clients[descriptor] else { return }
+        if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 && !client.connection.wantsInput {
+            // The peer is gone while we are not reading: nothing can be delivered, and a
+            // level-triggered hang-up would otherwise be reported on every wait.
+            closeClient(descriptor)
+            return
+        }
+        if events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+            readFrom(client, now: now)
+        }
+        if clients[descriptor] != nil && events & EPOLLOUT.rawValue != 0 {
+            flush(client, now: now)
+        }
+        if clients[descriptor] != nil { settle(client, now: now) }
+    }
+
+    private func readFrom(_ client: Client, now: Double) {
+        guard client.connection.wantsInput else { return }
+        let count = scratch.withUnsafeMutableBytes { read(client.descriptor, $0.baseAddress, $0.count) }
+        if count > 0 {
+            client.lastActivity = now
+            let requests = client.connection.receive(scratch[0..<count], now: now)
+            dispatch(requests, for: client)
+        } else if count == 0 {
+            client.connection.receiveEndOfInput()
+        } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+            closeClient(client.descriptor)
+        }
+    }
+
+    private func dispatch(_ requests: [(UInt64, HTTPRequest)], for client: Client) {
+        guard !requests.isEmpty else { return }
+        let server = self.server
+        let id = client.id
+        for (sequence, request) in requests {
+            Task {
+                await HTTPResponseEvent.run(server.handler, request) { event in
+                    server.post(connection: id, sequence: sequence, event: event)
+                }
+            }
+        }
+    }
+
+    private func drainCompletions(now: Double) {
+        var counter: UInt64 = 0
+        _ = read(server.wakeDescriptor, &counter, 8)
+        let (completions, shutdown) = server.shared.withLock { state in
+            defer { state.completions.removeAll(keepingCapacity: true) }
+            return (state.completions, state.shutdownRequested)
+        }
+        if shutdown && !draining { beginDrain(now: now) }
+        guard !completions.isEmpty else { return }
+        let date = HTTPDate.now()
+        var touched: [Int32: Client] = [:]
+        for completion in completions {
+            guard let descriptor = byID[completion.connection], let client = clients[descriptor] else { continue }
+            client.connection.apply(completion.event, to: completion.sequence, date: date)
+            touched[descriptor] = client
+        }
+        for client in touched.values {
+            // Requests held back by the pipelining limit can now be parsed.
+            if client.connection.wantsInput { dispatch(client.connection.parse(now: now), for: client) }
+            flush(client, now: now)
+            if clients[client.descriptor] != nil { settle(client, now: now) }
+        }
+    }
+
+    /// Writes as much pending output as the socket takes.
+    private func flush(_ client: Client, now: Double) {
+        while !client.connection.output.isEmpty {
+            let written = client.connection.output.withUnsafeBytes {
+                send(client.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
+            if written > 0 {
+                client.connection.consumeOutput(written)
+                client.stalledSince = nil
+                client.lastActivity = now
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                if client.stalledSince == nil { client.stalledSince = now }
+                return
+            } else {
+                closeClient(client.descriptor)
+                return
+            }
+        }
+    }
+
+    /// Closes a finished connection, or sets what the loop waits for on it.
+    private func settle(_ client: Client, now: Double) {
+        if client.connection.isFinished {
+            closeClient(client.descriptor)
+            return
+        }
+        var wanted: UInt32 = 0
+        if client.connection.wantsInput { wanted |= EPOLLIN.rawValue }
+        if !client.connection.output.isEmpty { wanted |= EPOLLOUT.rawValue }
+        guard wanted != client.interest else { return }
+        client.interest = wanted
+        var event = epoll_event()
+        event.events = wanted
+        event.data.u64 = UInt64(client.descriptor)
+        _ = epoll_ctl(epoll, EPOLL_CTL_MOD, client.descriptor, &event)
+    }
+
+    private func closeClient(_ descriptor: Int32) {
+        guard let client = clients.removeValue(forKey: descriptor) else { return }
+        byID[client.id] = nil
+        var event = epoll_event()
+        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, descriptor, &event)
+        close(descriptor)
+    }
+
+    // MARK: timeouts and draining
+
+    private func sweep(now: Double) {
+        if let until = acceptPausedUntil, now >= until, !draining {
+            acceptPausedUntil = nil
+            register(server.listener.descriptor, tag: Self.listenerTag, events: EPOLLIN.rawValue)
+        }
+        let limits = server.limits
+        for client in Array(clients.values) {
+            let connection = client.connection
+            if let stalled = client.stalledSince, now - stalled > limits.writeTimeoutSeconds {
+                closeClient(client.descriptor)
+                continue
+            }
+            if let since = connection.partialSince {
+                let allowed = connection.isAwaitingBody ? limits.bodyTimeoutSeconds : limits.headerTimeoutSeconds
+                if now - since > allowed {
+                    let timeout = HTTPResponse.error(.init(.invalidRequest, "the request took too long to arrive",
+                                                           details: .init([("reason", "HTTP_REQUEST_TIMEOUT")])), status: 408)
+                    connection.finish(with: timeout, date: HTTPDate.now())
+                    flush(client, now: now)
+                    if clients[client.descriptor] != nil { settle(client, now: now) }
+                    continue
+                }
+            }
+            if connection.isIdle && (draining || now - client.lastActivity > limits.idleTimeoutSeconds) {
+                closeClient(client.descriptor)
+            }
+        }
+    }
+
+    private func beginDrain(now: Double) {
+        draining = true
+        drainDeadline = now + server.limits.drainTimeoutSeconds
+        var event = epoll_event()
+        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, server.listener.descriptor, &event)
+        server.logger?.info("draining \(clients.count) connection(s)")
+        for client in Array(clients.values) {
+            client.connection.draining = true
+            if client.connection.unanswered == 0 {
+                // Nothing owed: a half-received request is abandoned, an idle connection closed.
+                closeClient(client.descriptor)
+            } else {
+                client.connection.closeInput()
+                settle(client, now: now)
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs blocking work on a Foundation thread, never on the cooperative pool.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(returning: body()) }
+    }
+}
+
+/// `lustores-mcp http` running as a child process on a free port.
+final class HTTPProcess: @unchecked Sendable {
+    // @unchecked: the Process and pipe are only touched by the test that owns this object.
+    let process = Process()
+    let errors = Pipe()
+    private(set) var port = 0
+    private(set) var stderrText = ""
+
+    init(arguments: [String], environment: [String: String] = [:]) throws {
+        let directory = NSTemporaryDirectory() + "lustores-http-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        process.executableURL = productBinary()
+        process.arguments = ["http", "--port", "0", "--database", directory + "/store.sqlite"] + arguments
+        var variables = ProcessInfo.processInfo.environment
+        variables["LUSTORES_API_KEYS"] = nil
+        for (name, value) in environment { variables[name] = value }
+        process.environment = variables
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Reads stderr until the listening line (true) or the process ends (false).
+    func waitForListening() async -> Bool {
+        let handle = errors.fileHandleForReading
+        let text = await blocking { () -> String in
+            var text = ""
+            while !text.contains("\n") || !text.contains("listening on http://") {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                text += String(decoding: data, as: UTF8.self)
+                if text.contains("listening on http://"), text.hasSuffix("\n") { break }
+            }
+            return text
+        }
+        stderrText = text
+        guard let range = text.range(of: #"listening on http://127\.0\.0\.1:([0-9]+)"#, options: .regularExpression) else { return false }
+        port = Int(text[range].split(separator: ":").last ?? "") ?? 0
+        return port > 0
+    }
+
+    /// Waits for the process to exit; its status, and the rest of stderr.
+    func finish() async -> (Int32, String) {
+        let process = self.process
+        let handle = errors.fileHandleForReading
+        return await blocking {
+            let rest = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, rest)
+        }
+    }
+}
+
+/// Sends `request` to 127.0.0.1:`port` and reads until the server closes or `count` answers arrived.
+func rawExchange(port: Int, _ request: String, answers count: Int = 1) async -> String {
+    await blocking {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return "" }
+        var interval = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        let bytes = Array(request.utf8)
+        _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var all: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let read = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if read <= 0 { break }
+            all.append(contentsOf: buffer[0..<read])
+            let text = String(decoding: all, as: UTF8.self)
+            if text.components(separatedBy: "HTTP/1.1 ").count - 1 >= count, text.hasSuffix("}") { break }
+        }
+        return String(decoding: all, as: UTF8.self)
+    }
+}
+
+@Suite(.serialized) struct HTTPCommandTests {
+    @Test func servesRESTWithKeysAndDrainsOnSIGTERM() async throws {
+        let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "e2e-key-1, e2e-key-2"])
+        #expect(await server.waitForListening(), "\(server.stderrText)")
+        let port = server.port
+        let status = await rawExchange(port: port, "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer e2e-key-2\r\n\r\n")
+        #expect(status.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(status.contains("X-RateLimit-Limit: 60\r\n"))
+        #expect(status.contains(#""database":{"connected":true"#))
+        let denied = await rawExchange(port: port, "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer e2e-key-3\r\n\r\n")
+        #expect(denied.hasPrefix("HTTP/1.1 401 "))
+        #expect(denied.contains("WWW-Authenticate: Bearer\r\n"))
+        let pipelined = await rawExchange(port: port, String(repeating: "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer e2e-key-1\r\n\r\n", count: 2)
+            + "GET /nowhere HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", answers: 3)
+        #expect(pipelined.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
+        #expect(pipelined.contains("HTTP/1.1 404 Not Found"))
+        let discover = #"{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}"#
+        let mcp = await rawExchange(port: port, "POST /mcp HTTP/1.1\r\nHost: localhost:\(port)\r\nAuthorization: Bearer e2e-key-1\r\n"
+            + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\n"
+            + "Mcp-Method: server/discover\r\nContent-Length: \(discover.utf8.count)\r\n\r\n" + discover)
+        #expect(mcp.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(mcp.contains(#""supportedVersions":["2026-07-28"]"#))
+        #expect(!server.stderrText.contains("e2e-key"))
+        server.process.terminate()  // SIGTERM
+        let (code, rest) = await server.finish()
+        #expect(code == 0)
+        #expect(!rest.contains("e2e-key"))
+    }
+
+    @Test func refusesToStartWithoutKeysUnlessInsecureOnLoopback() async throws {
+        let noKeys = try HTTPProcess(arguments: [])
+        let (status, text) = await noKeys.finish()
+        #expect(status == 2)
+        #expect(text.contains("no API keys"))
+        let wildcard = try HTTPProcess(arguments: ["--insecure-no-auth", "--host", "0.0.0.0"])
+        #expect(await wildcard.finish().0 == 2)
+        let insecure = try HTTPProcess(arguments: ["--insecure-no-auth"])
+        #expect(await insecure.waitForListening())
+        let open = await rawExchange(port: insecure.port, "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        #expect(open.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        insecure.process.terminate()
+        #expect(await insecure.finish().0 == 0)
+    }
+
+    @Test func refusesAKeysFileOthersCanRead() async throws {
+        let directory = NSTemporaryDirectory() + "lustores-keys-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let keys = directory + "/keys"
+        let config = directory + "/config.json"
+        #expect(FileManager.default.createFile(atPath: keys, contents: Data("# keys\nfile-key\n".utf8)))
+        #expect(FileManager.default.createFile(atPath: config, contents: Data(#"{"api_keys_file":"\#(keys)","rate_limits":{"status":2}}"#.utf8)))
+        chmod(keys, 0o644)
+        let open = try HTTPProcess(arguments: ["--config", config])
+        let (status, text) = await open.finish()
+        #expect(status == 2)
+        #expect(text.contains("chmod 600"))
+        chmod(keys, 0o600)
+        let server = try HTTPProcess(arguments: ["--config", config])
+        #expect(await server.waitForListening())
+        let request = "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer file-key\r\n\r\n"
+        let answers = await rawExchange(port: server.port, String(repeating: request, count: 3), answers: 3)
+        #expect(answers.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
+        #expect(answers.contains("HTTP/1.1 429 Too Many Requests"))
+        #expect(answers.contains("Retry-After: "))
+        server.process.terminate()
+        #expect(await server.finish().0 == 0)
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+@testable import HTTPShim
+
+/// Answers after `?delay=MS` milliseconds with the path.
+let delayingHandler = ClosureHandler { request in
+    if let value = request.query.split(separator: "=").last, let milliseconds = Int(value) {
+        try? await Task.sleep(for: .milliseconds(milliseconds))
+    }
+    return HTTPResponse(status: 200, body: .bytes(Array(request.path.utf8)))
+}
+
+func startServer(limits: HTTPLimits = HTTPLimits(), handler: some HTTPHandler = delayingHandler) throws -> HTTPServer {
+    let server = try HTTPServer(host: "127.0.0.1", port: 0, limits: limits, handler: handler)
+    server.start()
+    return server
+}
+
+func stop(_ server: HTTPServer) async {
+    server.shutdown()
+    await server.waitUntilStopped()
+}
+
+@Suite(.serialized) struct HTTPServerTests {
+    @Test func keepAliveAndPipelinedAnswersInOrder() async throws {
+        let server = try startServer()
+        let port = server.port
+        let output = await onThread { () -> String in
+            guard let client = SocketClient(port: port) else { return "no connection" }
+            defer { client.close() }
+            // Later requests finish first; answers must still leave in request order.
+            client.send((0..<5).map { "GET /r\($0)?delay=\((5 - $0) * 30) HTTP/1.1\r\nHost: a\r\n\r\n" }.joined())
+            var text = client.readResponses(5)
+            client.send("GET /last HTTP/1.1\r\nHost: a\r\n\r\n")
+            text += client.readResponses(1)
+            return text
+        }
+        #expect(responses(output).map(\.body) == ["/r0", "/r1", "/r2", "/r3", "/r4", "/last"])
+        await stop(server)
+    }
+
+    @Test func fiveHundredIdleConnectionsDoNotDelayANormalRequest() async throws {
+        let server = try startServer()
+        let port = server.port
+        let (opened, elapsed, answer) = await onThread { () -> (Int, Double, String) in
+            var idle: [SocketClient] = []
+            for _ in 0..<500 { if let client = SocketClient(port: port) { idle.append(client) } }
+            // Half of them have started a request and stalled.
+            for client in idle.prefix(250) { client.send("GET /stalled HTTP/1.1\r\nHo") }
+            let start = Date()
+            guard let client = SocketClient(port: port) else { return (idle.count, 0, "") }
+            client.send("GET /normal HTTP/1.1\r\nHost: a\r\n\r\n")
+            let answer = client.readResponses(1)
+            let elapsed = Date().timeIntervalSince(start)
+            client.close()
+            for client in idle { client.close() }
+            return (idle.count, elapsed, answer)
+        }
+        #expect(opened == 500)
+        #expect(responses(answer).first?.body == "/normal")
+        #expect(elapsed < 1.0, "took \(elapsed) s")
+        await stop(server)
+    }
+
+    @Test func aSlowClientHoldsUpNobodyAndTimesOut() async throws {
+        var limits = HTTPLimits()
+        limits.headerTimeoutSeconds = 1.0
+        let server = try startServer(limits: limits)
+        let port = server.port
+        async let slow = onThread { () -> (String, Double) in
+            guard let client = SocketClient(port: port, timeout: 5) else { return ("", 0) }
+            defer { client.close() }
+            let start = Date()
+            for byte in "GET /slow HTTP/1.1\r\nHost: a\r\n\r\n".utf8 {
+                if !client.send([byte]) { break }
+                usleep(200_000)  // 5 bytes a second: the head cannot arrive within 1 s
+            }
+            return (client.read(), Date().timeIntervalSince(start))
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let fast = await onThread { () -> (String, Double) in
+            let start = Date()
+            guard let client = SocketClient(port: port) else { return ("", 0) }
+            defer { client.close() }
+            client.send("GET /fast HTTP/1.1\r\nHost: a\r\n\r\n")
+            return (client.readResponses(1), Date().timeIntervalSince(start))
+        }
+        #expect(responses(fast.0).first?.body == "/fast")
+        #expect(fast.1 < 0.5)
+        let (slowAnswer, slowElapsed) = await slow
+        #expect(slowAnswer.hasPrefix("HTTP/1.1 408 "))
+        #expect(slowAnswer.contains("Connection: close"))
+        #expect(slowElapsed < 3.5)
+        await stop(server)
+    }
+
+    @Test func idleConnectionsAreClosed() async throws {
+        var limits = HTTPLimits()
+        limits.idleTimeoutSeconds = 0.5
+        let server = try startServer(limits: limits)
+        let port = server.port
+        let (answer, elapsed) = await onThread { () -> (String, Double) in
+            guard let client = SocketClient(port: port, timeout: 5) else { return ("", 0) }
+            defer { client.close() }
+            client.send("GET /once HTTP/1.1\r\nHost: a\r\n\r\n")
+            let start = Date()
+            return (client.read(), Date().timeIntervalSince(start))  // until the server closes
+        }
+        #expect(responses(answer).map(\.body) == ["/once"])
+        #expect(elapsed >= 0.4 && elapsed < 2.0, "closed after \(elapsed) s")
+        await stop(server)
+    }
+
+    @Test func connectionsPastTheCapGet503() async throws {
+        var limits = HTTPLimits()
+        limits.maxConnections = 3
+        let server = try startServer(limits: limits)
+        let port = server.port
+        let (refused, stillServed) = await onThread { () -> (String, String) in
+            let held = (0..<3).compactMap { _ in SocketClient(port: port) }
+            held[0].send("GET /warm HTTP/1.1\r\nHost: a\r\n\r\n")
+            _ = held[0].readResponses(1)  // all three are accepted by now
+            let extra = SocketClient(port: port)
+            let refused = extra?.read() ?? ""
+            extra?.close()
+            held[1].send("GET /held HTTP/1.1\r\nHost: a\r\n\r\n")
+            let served = held[1].readResponses(1)
+            for client in held { client.close() }
+            return (refused, served)
+        }
+        #expect(refused.hasPrefix("HTTP/1.1 503 "))
+        #expect(refused.contains("MCP_UNAVAILABLE"))
+        #expect(responses(stillServed).first?.body == "/held")
+        await stop(server)
+    }
+
+    @Test func shutdownDrainsRequestsInFlight() async throws {
+        let server = try startServer()
+        let port = server.port
+        async let answer = onThread { () -> String in
+            guard let client = SocketClient(port: port) else { return "" }
+            defer { client.close() }
+            client.send("GET /inflight?delay=400 HTTP/1.1\r\nHost: a\r\n\r\n")
+            return client.read()
+        }
+        try await Task.sleep(for: .milliseconds(150))
+        server.shutdown()
+        await server.waitUntilStopped()
+        let text = await answer
+        #expect(responses(text).first?.body == "/inflight")
+        #expect(text.contains("Connection: close"))
+        let refused = await onThread { SocketClient(port: port) == nil }
+        #expect(refused)
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs schemathesis (PyPI) against schemas/openapi.json and a live `lustores-mcp http`.
+#
+#   bash Tests/Interop/schemathesis.sh [BINARY] [MAX_EXAMPLES]
+#
+# BINARY defaults to .build/release/lustores-mcp (else .build/debug). schemathesis is installed into
+# .build/schemathesis-venv on first use. The REST routes run with every check; /mcp runs with every
+# check but positive_data_acceptance, because a JSON-RPC exchange's validity (session ids, headers
+# that must repeat the body) cannot be expressed in OpenAPI. Exit status: schemathesis's.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BIN="${1:-$ROOT/.build/release/lustores-mcp}"
+[[ -x $BIN ]] || BIN="$ROOT/.build/debug/lustores-mcp"
+EXAMPLES="${2:-100}"
+VENV="$ROOT/.build/schemathesis-venv"
+if ! "$VENV/bin/schemathesis" --version >/dev/null 2>&1; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q schemathesis
+fi
+WORK=$(mktemp -d)
+trap 'kill -TERM "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+KEY=schemathesis-key
+LUSTORES_API_KEYS=$KEY LUSTORES_RATE_LIMIT_STATUS=1000000/60 LUSTORES_RATE_LIMIT_TEST=1000000/60 \
+LUSTORES_RATE_LIMIT_DATA=1000000/60 "$BIN" http --port 0 --database "$WORK/store.sqlite" 2>"$WORK/stderr" &
+PID=$!
+for _ in $(seq 100); do grep -q 'listening on' "$WORK/stderr" && break; sleep 0.1; done
+URL=$(grep -o 'http://[^ ]*' "$WORK/stderr" | head -1)
+"$VENV/bin/schemathesis" run "$ROOT/schemas/openapi.json" --url "$URL" -H "Authorization: Bearer $KEY" \
+    -c all -n "$EXAMPLES" --exclude-path /mcp
+"$VENV/bin/schemathesis" run "$ROOT/schemas/openapi.json" --url "$URL" -H "Authorization: Bearer $KEY" \
+    -c all -n "$EXAMPLES" --include-path /mcp --exclude-checks positive_data_acceptance
