@@ -130,7 +130,7 @@ import Glibc
     @Test func theOfficialPythonSDKRunsASuiteAndReadsItsResults() async throws {
         let python = try await InteropEnvironment.readyPython()
         try await withExecutionFixtures { fixtures in
-            let config: JSONValue = ["test_suites": ["unit": ["command": [.string(fixtures.tap)], "results": ["format": "tap"]]]]
+            let config: JSONValue = ["test_suites": ["unit": ["command": [.string(fixtures.slowTap)], "results": ["format": "tap"]]]]
             let configPath = "\(fixtures.directory)/config.json"
             try JSONWriter.string(config).write(toFile: configPath, atomically: true, encoding: .utf8)
             let process = Process()
@@ -157,6 +157,8 @@ import Glibc
 private struct ExecutionFixtures {
     let directory: String
     var tap: String { directory + "/tap.sh" }
+    /// The same report with a second between results, so a client's long poll starts while it runs.
+    var slowTap: String { directory + "/slow-tap.sh" }
     var junit: String { directory + "/junit.sh" }
     var hang: String { directory + "/hang.sh" }
     var flood: String { directory + "/flood.sh" }
@@ -176,6 +178,20 @@ private struct ExecutionFixtures {
             echo '  message: refunds keep their VAT'
             echo '  ...'
             echo 'ok 4 - charge codes # SKIP no codes yet'
+            echo 'ok 5 - stock'
+            exit 1
+            """)
+        try script(slowTap, """
+            echo 'TAP version 14'
+            echo '1..5'
+            echo 'ok 1 - sale totals'
+            sleep 1
+            echo 'ok 2 - line VAT'
+            sleep 1
+            echo 'not ok 3 - refund VAT'
+            sleep 1
+            echo 'ok 4 - charge codes # SKIP no codes yet'
+            sleep 1
             echo 'ok 5 - stock'
             exit 1
             """)
