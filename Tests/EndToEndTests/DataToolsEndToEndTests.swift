@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import JSONRPC
 import Store
@@ -329,15 +330,13 @@ struct DataToolsEndToEndTests {
     }
 
     /// Lets exactly one of two racing callbacks resume a continuation.
-    final class ReaderState: @unchecked Sendable {
-        private let lock = NSLock()
-        private var done = false
+    final class ReaderState: Sendable {
+        private let done = Mutex(false)
         func finish() -> Bool {
-            lock.lock()
-            defer { lock.unlock() }
-            if done { return false }
-            done = true
-            return true
+            done.withLock { done in
+                defer { done = true }
+                return !done
+            }
         }
     }
 }

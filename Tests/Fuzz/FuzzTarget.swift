@@ -542,8 +542,12 @@ final class NotificationSink: Sendable {
     var messages: [JSONValue] { state.withLock { $0 } }
 }
 
-final class ResultBox<Value>: @unchecked Sendable {
-    var value: Value?
+final class ResultBox<Value: Sendable>: Sendable {
+    private let state = Mutex<Value?>(nil)
+    var value: Value? {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
 }
 
 /// Runs an async closure to completion from synchronous code (acceptable in a fuzz harness:
