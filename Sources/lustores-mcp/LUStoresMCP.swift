@@ -55,7 +55,10 @@ struct LUStoresMCP {
         let registry = LUStoresTools.registry(monitor: monitor, testRunner: testRunner)
         switch options.command {
         case .call(let tool, let arguments):
-            exit(await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments))
+            let status = await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments)
+            // `call run_tests` has printed its answer; the run it started ends before the process does.
+            await testRunner.waitUntilIdle()
+            exit(status)
         default:
             await serve(registry: registry, configuration: configuration, logger: logger, testRunner: testRunner)
         }

@@ -129,7 +129,7 @@ import Glibc
 
     @Test func theOfficialPythonSDKRunsASuiteAndReadsItsResults() async throws {
         guard let python = interopPython() else {
-            Issue.record("no Python with the mcp SDK: create .build/interop-venv as Tests/Interop/README.md says")
+            Issue.record("no Python with the mcp SDK: .build/interop-venv could not be created (see Tests/Interop/README.md)")
             return
         }
         try await withExecutionFixtures { fixtures in
@@ -243,18 +243,38 @@ private func serverBinary() -> String {
     return FileManager.default.isExecutableFile(atPath: beside) ? beside : repositoryRoot() + "/.build/debug/lustores-mcp"
 }
 
-/// The interop virtual environment's Python, when it has the SDK.
+/// The interop virtual environment's Python with the SDK, creating `.build/interop-venv` from
+/// Tests/Interop/requirements.txt first if needed (under a file lock: tests run in parallel).
 private func interopPython() -> String? {
-    let python = repositoryRoot() + "/.build/interop-venv/bin/python"
-    guard FileManager.default.isExecutableFile(atPath: python) else { return nil }
-    let check = Process()
-    check.executableURL = URL(fileURLWithPath: python)
-    check.arguments = ["-c", "import mcp"]
-    check.standardOutput = FileHandle.nullDevice
-    check.standardError = FileHandle.nullDevice
-    guard (try? check.run()) != nil else { return nil }
-    check.waitUntilExit()
-    return check.terminationStatus == 0 ? python : nil
+    let root = repositoryRoot()
+    let python = root + "/.build/interop-venv/bin/python"
+    if pythonHasSDK(python) { return python }
+    let lock = open(root + "/.build/interop-venv.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+    guard lock >= 0 else { return nil }
+    defer { close(lock) }
+    flock(lock, LOCK_EX)
+    defer { flock(lock, LOCK_UN) }
+    if pythonHasSDK(python) { return python }
+    _ = outputOf("/bin/sh", ["-c", "python3 -m venv .build/interop-venv && .build/interop-venv/bin/pip install -q -r Tests/Interop/requirements.txt"],
+                 in: root)
+    return pythonHasSDK(python) ? python : nil
+}
+
+private func pythonHasSDK(_ python: String) -> Bool {
+    FileManager.default.isExecutableFile(atPath: python) && outputOf(python, ["-c", "import mcp; print('sdk-ok')"]).contains("sdk-ok")
+}
+
+/// What `program` prints on stdout, read to its end.
+private func outputOf(_ program: String, _ arguments: [String], in directory: String? = nil) -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: program)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return "" }
+    return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
 }
 
 private func pidFromFixture(_ path: String) -> pid_t? {
