@@ -127,6 +127,30 @@ import Glibc
         }
     }
 
+    @Test(arguments: [
+        (#"{"test_suites": {"lint": {"command": ["true"]}}}"#, "test_suites.lint is not a suite"),
+        (#"{"test_suites": {"unit": {"command": []}}}"#, "test_suites.unit.command"),
+        (#"{"test_suites": {"unit": {"command": ["true"], "results": {"format": "html"}}}}"#, "test_suites.unit.results.format"),
+        (#"{"max_concurrent_runs": 0}"#, "max_concurrent_runs"),
+    ])
+    func badTestSuiteConfigurationStopsStartUpNamingTheKey(_ config: String, _ key: String) async throws {
+        try await withExecutionFixtures { fixtures in
+            let path = "\(fixtures.directory)/bad.json"
+            try config.write(toFile: path, atomically: true, encoding: .utf8)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: serverBinary())
+            process.arguments = ["serve", "--database", "\(fixtures.directory)/store.sqlite", "--config", path]
+            let errors = Pipe()
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = errors
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(text.split(separator: "\n").count == 1, "\(text)")
+            #expect(text.contains(key), "\(text)")
+        }
+    }
+
     @Test func theOfficialPythonSDKRunsASuiteAndReadsItsResults() async throws {
         guard let python = interopPython() else {
             Issue.record("no Python with the mcp SDK: .build/interop-venv could not be created (see Tests/Interop/README.md)")
