@@ -54,6 +54,20 @@ import Glibc
         }
     }
 
+    @Test func aProcessThatLeftTheGroupCannotHoldTheRunOpen() async throws {
+        try await withProcessTestDirectory { directory in
+            let script = "setsid sleep 30 &\necho $! > \"\(directory)/escaped.pid\"\necho bye\n"
+            let clock = ContinuousClock()
+            let start = clock.now
+            let capture = OutputCapture()
+            let outcome = try await ChildProcess.run(command(["/bin/sh", "-c", script]), capture: capture)
+            if let escaped = pidFromFile("\(directory)/escaped.pid") { kill(escaped, SIGKILL) }
+            #expect(outcome.exitStatus == 0 && outcome.outputLeftOpen)
+            #expect(clock.now - start < ChildProcess.outputDrainLimit + .seconds(3))
+            #expect(capture.tail == "bye\n")
+        }
+    }
+
     @Test func aGigabyteOfOutputCostsBoundedMemoryAndKeepsTheEnd() async throws {
         _ = try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
         let before = memoryFigure("VmHWM") ?? 0
