@@ -84,6 +84,7 @@ public actor TestRunner {
     private var waiters: [UInt64: Waiter] = [:]
     private var nextWaiter: UInt64 = 0
 
+    /// A runner recording into `store`'s `test_executions`. Call ``recoverInterrupted()`` once before serving.
     public init(store: Store, settings: Settings) {
         self.store = store
         self.settings = settings

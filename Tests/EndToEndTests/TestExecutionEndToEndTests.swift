@@ -43,11 +43,18 @@ import Glibc
 
     @Test func aHangingSuiteAndTheChildItForkedAreKilledAtTheTimeout() async throws {
         try await withExecutionFixtures { fixtures in
-            let config: JSONValue = ["test_suites": ["e2e": ["command": [.string(fixtures.hang)], "timeout_ms": 1000,
+            let config: JSONValue = ["test_suites": ["e2e": ["command": [.string(fixtures.hang)], "timeout_ms": 3000,
                                                              "results": ["format": "tap"]]]]
             let server = try ExecutionServer(fixtures: fixtures, config: config)
             defer { server.stop() }
             let started = try await server.call("run_tests", ["test_type": "e2e"])
+            let id = try #require(started["execution_id"])
+            // Many readers at once while it runs (requests pipelined on one stdin).
+            let answers = try await withThrowingTaskGroup(of: JSONValue.self) { group in
+                for _ in 0..<40 { group.addTask { try await server.call("get_test_result", ["execution_id": id]) } }
+                return try await group.reduce(into: [JSONValue]()) { $0.append($1) }
+            }
+            #expect(answers.count == 40 && answers.allSatisfy { $0["status"] == "running" })
             let busy = try await server.callError("run_tests", ["test_type": "sales"])
             #expect(busy["code"] == "MCP_TEST_RUNNING" && busy["details"]?["execution_id"] == started["execution_id"])
             let result = try await server.waitForEnd(started["execution_id"])
