@@ -25,7 +25,7 @@ struct LUStoresMCP {
         case .version:
             FileHandle.standardOutput.write(Data("\(LUStoresVersion.serverName) \(LUStoresVersion.current)\n".utf8))
             exit(0)
-        case .serve, .call:
+        case .serve, .call, .demoData, .importFile:
             break
         }
         let configuration: Configuration
@@ -35,14 +35,32 @@ struct LUStoresMCP {
             fail(error.description, status: 2)
         }
         let logger = Logger(level: configuration.logLevel)
+        let isNewDefault = configuration.databaseIsDefault && !FileManager.default.fileExists(atPath: configuration.databasePath)
         let store: Store
         do {
             store = try await Store.open(path: configuration.databasePath)
         } catch {
             fail("cannot open the database \(configuration.databasePath): \(error)", status: 1)
         }
+        switch options.command {
+        case .demoData(let request):
+            exit(await DemoDataCommand.run(request, store: store))
+        case .importFile(let path):
+            exit(await ImportCommand.run(path: path, store: store))
+        case .serve, .call:
+            if isNewDefault { await DemoDataCommand.fillNewDefaultDatabase(store, logger: logger) }
+        default:
+            break
+        }
         let monitor = StatusMonitor(store: store, environment: configuration.environment,
                                     thresholds: configuration.thresholds)
+        let ledger = SalesLedger(store: store, calendar: configuration.calendar, logger: logger)
+        let catalog: InventoryCatalog
+        do {
+            catalog = try InventoryCatalog(store: store, logger: logger)
+        } catch {
+            fail("cannot open the database \(configuration.databasePath): \(error)", status: 1)
+        }
         let testRunner = TestRunner(store: store, settings: TestRunner.Settings(
             suites: configuration.testSuites, maxConcurrentRuns: configuration.maxConcurrentRuns,
             diskThreshold: configuration.thresholds.disk))
@@ -52,7 +70,7 @@ struct LUStoresMCP {
         } catch {
             logger.warning("cannot mark interrupted test executions: \(error)")
         }
-        let registry = LUStoresTools.registry(monitor: monitor, testRunner: testRunner)
+        let registry = LUStoresTools.registry(monitor: monitor, ledger: ledger, catalog: catalog, testRunner: testRunner)
         switch options.command {
         case .call(let tool, let arguments):
             let status = await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments)
@@ -92,7 +110,12 @@ struct LUStoresMCP {
     }
 
     static func fail(_ message: String, status: Int32) -> Never {
-        FileHandle.standardError.write(Data("lustores-mcp: \(message)\n".utf8))
+        report(message)
         exit(status)
+    }
+
+    /// One line on stderr, prefixed `lustores-mcp: ` unless `prefix` is false.
+    static func report(_ message: String, prefix: Bool = true) {
+        FileHandle.standardError.write(Data(((prefix ? "lustores-mcp: " : "") + message + "\n").utf8))
     }
 }

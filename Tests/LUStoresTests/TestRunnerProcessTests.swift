@@ -56,21 +56,26 @@ import Glibc
 
     @Test func aProcessThatLeftTheGroupCannotHoldTheRunOpen() async throws {
         try await withProcessTestDirectory { directory in
-            let script = "setsid sleep 30 &\necho $! > \"\(directory)/escaped.pid\"\necho bye\n"
+            // The escaped process writes its pid once it is in its own session: only then may the
+            // command exit (before that, the group kill at the exit would still reach it).
+            let pidFile = "\(directory)/escaped.pid"
+            let script = "setsid sh -c 'echo $$ > \(pidFile).tmp; mv \(pidFile).tmp \(pidFile); exec sleep 30' &\n"
+                + "while [ ! -s \(pidFile) ]; do sleep 0.01; done\necho bye\n"
             let clock = ContinuousClock()
             let start = clock.now
             let capture = OutputCapture()
             let outcome = try await ChildProcess.run(command(["/bin/sh", "-c", script]), capture: capture)
-            if let escaped = pidFromFile("\(directory)/escaped.pid") { kill(escaped, SIGKILL) }
+            if let escaped = pidFromFile(pidFile) { kill(escaped, SIGKILL) }
             #expect(outcome.exitStatus == 0 && outcome.outputLeftOpen)
             #expect(clock.now - start < ChildProcess.outputDrainLimit + .seconds(3))
             #expect(capture.tail == "bye\n")
         }
     }
 
-    @Test func aGigabyteOfOutputCostsBoundedMemoryAndKeepsTheEnd() async throws {
-        _ = try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
-        let before = memoryFigure("VmHWM") ?? 0
+    /// The capture holds at most its tail. The server's own peak memory under 1 GB of output is
+    /// measured through the binary (`TestExecutionEndToEndTests`): here the test process runs
+    /// every other suite in parallel, so its resident memory says nothing about the capture.
+    @Test func aGigabyteOfOutputKeepsOnlyTheEnd() async throws {
         let capture = OutputCapture()
         let outcome = try await ChildProcess.run(
             command(["/bin/sh", "-c", "head -c 1000000000 /dev/zero; echo; echo THE END"]), capture: capture)
@@ -78,8 +83,6 @@ import Glibc
         #expect(capture.totalBytes == 1_000_000_000 + 9)
         #expect(capture.tail.hasSuffix("\nTHE END\n"))
         #expect(capture.tail.utf8.count <= OutputCapture.tailLimit)
-        let after = memoryFigure("VmHWM") ?? 0
-        #expect(after - before < 50 << 20, "peak resident memory grew by \((after - before) >> 20) MiB")
     }
 
     @Test func aFileThatIsNotExecutableIsASpawnError() async throws {
@@ -152,13 +155,4 @@ func eventuallyGone(_ pid: pid_t) async -> Bool {
         try? await Task.sleep(for: .milliseconds(100))
     }
     return false
-}
-
-/// A `kB` figure of /proc/self/status, in bytes.
-func memoryFigure(_ key: String, pid: String = "self") -> Int? {
-    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-    for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
-        return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 * 1024 }
-    }
-    return nil
 }

@@ -15,7 +15,7 @@ import Testing
             var all = try TestSuite.suites(from: nil)
             for (name, suite) in suites { all[name] = TestSuite(name: name, kind: .command(suite)) }
             let runner = TestRunner(store: store, settings: .init(suites: all, diskThreshold: 100, environment: ["PATH": "/usr/bin:/bin"]))
-            return try await body(LUStoresTools.registry(monitor: StatusMonitor(store: store, environment: "test"), testRunner: runner))
+            return try await body(try fullRegistry(store, runner: runner))
         }
     }
 
@@ -27,7 +27,7 @@ import Testing
 
     @Test func toolsAreDeclaredAfterGetStatusWithTheirAnnotations() async throws {
         try await withRegistry { registry in
-            #expect(registry.tools.map(\.name) == ["get_status", "run_tests", "get_test_result"])
+            #expect(registry.tools.map(\.name) == allToolNames)
             let run = registry["run_tests"]!.annotations
             #expect(!run.readOnlyHint && !run.destructiveHint && !run.idempotentHint && !run.openWorldHint)
             let get = registry["get_test_result"]!.annotations
