@@ -43,7 +43,7 @@ import Glibc
 
     @Test func aHangingSuiteAndTheChildItForkedAreKilledAtTheTimeout() async throws {
         try await withExecutionFixtures { fixtures in
-            let config: JSONValue = ["test_suites": ["e2e": ["command": [.string(fixtures.hang)], "timeout_ms": 3000,
+            let config: JSONValue = ["test_suites": ["e2e": ["command": [.string(fixtures.hang)], "timeout_ms": 5000,
                                                              "results": ["format": "tap"]]]]
             let server = try ExecutionServer(fixtures: fixtures, config: config)
             defer { server.stop() }

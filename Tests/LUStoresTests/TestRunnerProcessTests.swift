@@ -110,7 +110,9 @@ import Glibc
             command(["/bin/sh", "-c", "echo 1..3; echo ok 1 - a; sleep 0.1; echo 'not ok 2 - b'; sleep 0.1; printf 'ok 3 - c'"]),
             capture: capture)
         #expect(outcome.exitStatus == 0)
-        #expect(seen.withLock { $0 } == [1, 2])
+        // Lines may arrive together on a loaded machine: counts only grow, and reach 2 before the end.
+        let counts = seen.withLock { $0 }
+        #expect(counts.last == 2 && counts == counts.sorted() && Set(counts).count == counts.count)
         let report = try #require(try capture.lineReport()?.get())
         #expect((report.total, report.passed, report.failed) == (3, 2, 1))
     }
