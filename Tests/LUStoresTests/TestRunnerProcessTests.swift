@@ -27,6 +27,17 @@ import Glibc
         }
     }
 
+    @Test func theCommandGetsOnlyItsThreeStandardDescriptors() async throws {
+        // A descriptor of ours without close-on-exec must not leak into the command.
+        let leaky = open("/dev/null", O_RDONLY)
+        defer { close(leaky) }
+        let capture = OutputCapture()
+        #expect(leaky > 2)
+        let check = "if [ -e /proc/$$/fd/\(leaky) ]; then echo leaked; else echo clean; fi; [ -e /proc/$$/fd/2 ] && echo has-2"
+        _ = try await ChildProcess.run(command(["/bin/sh", "-c", check]), capture: capture)
+        #expect(capture.tail == "clean\nhas-2\n")
+    }
+
     @Test func timeoutKillsTheWholeGroupIncludingChildrenThatIgnoreSIGTERM() async throws {
         try await withProcessTestDirectory { directory in
             let script = """

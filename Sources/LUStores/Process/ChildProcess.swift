@@ -171,6 +171,12 @@ public enum ChildProcess {
     private static let addChdir: AddChdir? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np")
         .map { unsafeBitCast($0, to: AddChdir.self) }
 
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+): the command gets descriptors 0–2
+    /// only, even ones the server's libraries opened without close-on-exec.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFrom: AddCloseFrom? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: AddCloseFrom.self) }
+
     private static func spawnLocked(_ command: Command, program: String) throws(SpawnError) -> (pid_t, Int32) {
         var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else {
@@ -184,6 +190,7 @@ public enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
         posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 2)
+        if let addCloseFrom { _ = addCloseFrom(&actions, 3) }
         if let directory = command.workingDirectory {
             guard let addChdir else {
                 close(pipeEnds[0])
