@@ -3,6 +3,8 @@ import MCP
 
 /// `run_tests` (DESIGN §4): starts a suite in the background through ``TestRunner``.
 public enum RunTestsTool {
+    /// The tool, answering from `runner`; its errors are ``ToolError`` objects (`MCP_INVALID_REQUEST`,
+    /// `MCP_TEST_RUNNING`, `MCP_UNAVAILABLE`).
     public static func make(runner: TestRunner) -> Tool {
         Tool(
             name: "run_tests",

@@ -84,6 +84,7 @@ public actor TestRunner {
     private var waiters: [UInt64: Waiter] = [:]
     private var nextWaiter: UInt64 = 0
 
+    /// A runner recording into `store`'s `test_executions`. Call ``recoverInterrupted()`` once before serving.
     public init(store: Store, settings: Settings) {
         self.store = store
         self.settings = settings
@@ -183,12 +184,17 @@ public actor TestRunner {
             record.status = "interrupted"
             record.reason = "the server stopped during the run"
         }
-        switch options.reporter {
-        case "junit": record.rendered = ("junit", JUnitReport.render(record.report, name: suite.name))
-        case "tap": record.rendered = ("tap", TAPReport.render(record.report))
-        default: break
-        }
+        record.rendered = await Self.render(record.report, as: options.reporter, name: suite.name)
         await finish(id, record)
+    }
+
+    /// The report in the `reporter` format (nil for `json`), rendered off the actor.
+    private nonisolated static func render(_ report: TestReport, as reporter: String, name: String) async -> (format: String, content: String)? {
+        switch reporter {
+        case "junit": return ("junit", JUnitReport.render(report, name: name))
+        case "tap": return ("tap", TAPReport.render(report))
+        default: return nil
+        }
     }
 
     private func finish(_ id: String, _ record: TestExecutionRecord) async {
@@ -321,6 +327,14 @@ public actor TestRunner {
         let tasks = live.values.compactMap(\.task)
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
+    }
+
+    /// Returns when no execution is running (for `lustores-mcp call run_tests`, whose process
+    /// must outlive the run it started).
+    public func waitUntilIdle() async {
+        while let task = live.values.compactMap(\.task).first {
+            await task.value
+        }
     }
 
     /// Executions running now.

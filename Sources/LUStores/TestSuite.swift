@@ -8,11 +8,13 @@ public struct TestSuite: Sendable, Equatable {
     /// Time a command suite may run when its configuration gives no `timeout_ms`.
     public static let defaultCommandTimeout: Duration = .seconds(600)
 
+    /// A configured command, or a check built into the server.
     public enum Kind: Sendable, Equatable {
         case command(CommandSuite)
         case builtIn(BuiltInSuite)
     }
 
+    /// One of ``names``.
     public let name: String
     public let kind: Kind
 
@@ -28,6 +30,7 @@ public struct TestSuite: Sendable, Equatable {
         public var workingDirectory: String?
         /// Added to (or replacing) the server's environment for the command.
         public var environment: [String: String]
+        /// Time before the run is stopped (its process group killed).
         public var timeout: Duration
         /// Report format, and its file (relative to the working directory); without a path the
         /// report is read from the command's output.

@@ -73,7 +73,10 @@ struct LUStoresMCP {
         let registry = LUStoresTools.registry(monitor: monitor, ledger: ledger, catalog: catalog, testRunner: testRunner)
         switch options.command {
         case .call(let tool, let arguments):
-            exit(await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments))
+            let status = await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments)
+            // `call run_tests` has printed its answer; the run it started ends before the process does.
+            await testRunner.waitUntilIdle()
+            exit(status)
         case .http:
             exit(await HTTPCommand.run(options: options, registry: registry, configuration: configuration, logger: logger))
         default:

@@ -43,11 +43,18 @@ import Glibc
 
     @Test func aHangingSuiteAndTheChildItForkedAreKilledAtTheTimeout() async throws {
         try await withExecutionFixtures { fixtures in
-            let config: JSONValue = ["test_suites": ["e2e": ["command": [.string(fixtures.hang)], "timeout_ms": 1000,
+            let config: JSONValue = ["test_suites": ["e2e": ["command": [.string(fixtures.hang)], "timeout_ms": 5000,
                                                              "results": ["format": "tap"]]]]
             let server = try ExecutionServer(fixtures: fixtures, config: config)
             defer { server.stop() }
             let started = try await server.call("run_tests", ["test_type": "e2e"])
+            let id = try #require(started["execution_id"])
+            // Many readers at once while it runs (requests pipelined on one stdin).
+            let answers = try await withThrowingTaskGroup(of: JSONValue.self) { group in
+                for _ in 0..<40 { group.addTask { try await server.call("get_test_result", ["execution_id": id]) } }
+                return try await group.reduce(into: [JSONValue]()) { $0.append($1) }
+            }
+            #expect(answers.count == 40 && answers.allSatisfy { $0["status"] == "running" })
             let busy = try await server.callError("run_tests", ["test_type": "sales"])
             #expect(busy["code"] == "MCP_TEST_RUNNING" && busy["details"]?["execution_id"] == started["execution_id"])
             let result = try await server.waitForEnd(started["execution_id"])
@@ -127,6 +134,30 @@ import Glibc
         }
     }
 
+    @Test(arguments: [
+        (#"{"test_suites": {"lint": {"command": ["true"]}}}"#, "test_suites.lint is not a suite"),
+        (#"{"test_suites": {"unit": {"command": []}}}"#, "test_suites.unit.command"),
+        (#"{"test_suites": {"unit": {"command": ["true"], "results": {"format": "html"}}}}"#, "test_suites.unit.results.format"),
+        (#"{"max_concurrent_runs": 0}"#, "max_concurrent_runs"),
+    ])
+    func badTestSuiteConfigurationStopsStartUpNamingTheKey(_ config: String, _ key: String) async throws {
+        try await withExecutionFixtures { fixtures in
+            let path = "\(fixtures.directory)/bad.json"
+            try config.write(toFile: path, atomically: true, encoding: .utf8)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: serverBinary())
+            process.arguments = ["serve", "--database", "\(fixtures.directory)/store.sqlite", "--config", path]
+            let errors = Pipe()
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = errors
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(text.split(separator: "\n").count == 1, "\(text)")
+            #expect(text.contains(key), "\(text)")
+        }
+    }
+
     @Test func theOfficialPythonSDKRunsASuiteAndReadsItsResults() async throws {
         let python = try await InteropEnvironment.readyPython()
         try await withExecutionFixtures { fixtures in
@@ -171,7 +202,7 @@ private struct ExecutionFixtures {
             echo 'TAP version 14'
             echo '1..5'
             echo 'ok 1 - sale totals'
-            sleep 0.2
+            sleep 1
             echo 'ok 2 - line VAT'
             echo 'not ok 3 - refund VAT'
             echo '  ---'

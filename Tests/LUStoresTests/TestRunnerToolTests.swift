@@ -63,7 +63,8 @@ import Testing
     }
 
     @Test func answersMatchTheOutputSchemasAndProgressIsSent() async throws {
-        let script = "echo 1..3; echo ok 1; sleep 0.2; echo ok 2; sleep 0.2; echo 'not ok 3 - last'; exit 1"
+        // Slow enough that the calls below find it running even on a loaded machine.
+        let script = "echo 1..3; echo ok 1; sleep 1; echo ok 2; sleep 1; echo 'not ok 3 - last'; exit 1"
         try await withRegistry(["unit": .init(command: ["/bin/sh", "-c", script], results: (.tap, nil))]) { registry in
             let started = await call(registry, "run_tests", ["test_type": "unit", "options": ["reporter": "tap", "coverage": true]])
             #expect(!started.isError)

@@ -12,14 +12,20 @@ import Glibc
 /// empty signal mask whatever the server ignores; its output goes to an ``OutputCapture`` (bounded
 /// memory); at the timeout, on cancellation, and when the command itself exits, the whole process
 /// group gets `SIGTERM` then, after ``terminationGrace``, `SIGKILL` — so children and grandchildren
-/// do not outlive the run; the blocking `read` and `waitpid` run on two dedicated threads, never on
-/// Swift's cooperative pool.
+/// do not outlive the run; a process that leaves the group and keeps the output pipe open delays the
+/// end by at most ``outputDrainLimit``; the blocking `poll`/`read` and `waitpid` run on two dedicated
+/// threads, never on Swift's cooperative pool.
 public enum ChildProcess {
     /// Time between `SIGTERM` and `SIGKILL` when a run is stopped.
     public static let terminationGrace: Duration = .seconds(2)
     /// Extra attempts when the program is momentarily busy (`ETXTBSY`), and the wait between them.
     static let textBusyRetries = 10
     static let textBusyDelayMicroseconds: UInt32 = 20_000
+    /// How long output may keep coming after the command's group is gone, from processes that left
+    /// the group (`setsid`) but hold the pipe; reading stops then.
+    public static let outputDrainLimit: Duration = .seconds(2)
+    /// Longest single wait for output before checking whether to stop reading.
+    static let pollMilliseconds: Int32 = 200
     /// Bytes read from the pipe at once.
     static let readChunk = 64 << 10
 
@@ -49,6 +55,9 @@ public enum ChildProcess {
         public var signal: Int32?
         public var timedOut: Bool
         public var cancelled: Bool
+        /// Whether the output pipe was still open ``outputDrainLimit`` after the group was killed
+        /// (held by a process that left the group), so reading stopped there.
+        public var outputLeftOpen: Bool
         public var pid: pid_t
 
         /// "exited with status 3", "killed by signal 9".
@@ -73,9 +82,14 @@ public enum ChildProcess {
         let readerDone = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             var buffer = [UInt8](repeating: 0, count: readChunk)
-            while true {
+            var ready = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+            while !flags.abandonOutput.load(ordering: .sequentiallyConsistent) {
+                // poll first, so a pipe held open by a process that left the group cannot block us forever.
+                let polled = poll(&ready, 1, pollMilliseconds)
+                if polled < 0, errno == EINTR { continue }
+                guard polled != 0 else { continue }
                 let count = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
-                if count < 0, errno == EINTR { continue }
+                if count < 0, errno == EINTR || errno == EAGAIN { continue }
                 guard count > 0 else { break }
                 capture.append(buffer[0..<count])
             }
@@ -95,13 +109,20 @@ public enum ChildProcess {
                     flags.exited.store(true, ordering: .sequentiallyConsistent)
                     // The leader is gone; whatever it left in its group goes too, so the pipe closes.
                     kill(-pid, SIGKILL)
-                    readerDone.wait()
+                    // A process that left the group (setsid) may still hold the pipe: stop reading after a while.
+                    var outputLeftOpen = false
+                    if readerDone.wait(timeout: .now() + dispatchInterval(outputDrainLimit)) == .timedOut {
+                        outputLeftOpen = true
+                        flags.abandonOutput.store(true, ordering: .sequentiallyConsistent)
+                        readerDone.wait()
+                    }
                     let signalled = status & 0x7f
                     continuation.resume(returning: Outcome(
                         exitStatus: signalled == 0 ? (status >> 8) & 0xff : nil,
                         signal: signalled == 0 ? nil : signalled,
                         timedOut: flags.timedOut.load(ordering: .sequentiallyConsistent),
-                        cancelled: flags.cancelled.load(ordering: .sequentiallyConsistent), pid: pid))
+                        cancelled: flags.cancelled.load(ordering: .sequentiallyConsistent),
+                        outputLeftOpen: outputLeftOpen, pid: pid))
                 }
             }
         } onCancel: {
@@ -114,6 +135,7 @@ public enum ChildProcess {
         let timedOut = Atomic(false)
         let cancelled = Atomic(false)
         let exited = Atomic(false)
+        let abandonOutput = Atomic(false)
     }
 
     /// `SIGTERM` to the group now, `SIGKILL` after the grace period unless the leader has exited
@@ -149,6 +171,12 @@ public enum ChildProcess {
     private static let addChdir: AddChdir? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np")
         .map { unsafeBitCast($0, to: AddChdir.self) }
 
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+): the command gets descriptors 0–2
+    /// only, even ones the server's libraries opened without close-on-exec.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFrom: AddCloseFrom? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: AddCloseFrom.self) }
+
     private static func spawnLocked(_ command: Command, program: String) throws(SpawnError) -> (pid_t, Int32) {
         var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else {
@@ -162,6 +190,7 @@ public enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
         posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 2)
+        if let addCloseFrom { _ = addCloseFrom(&actions, 3) }
         if let directory = command.workingDirectory {
             guard let addChdir else {
                 close(pipeEnds[0])

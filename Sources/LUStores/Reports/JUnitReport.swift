@@ -9,6 +9,7 @@ import FoundationXML
 /// (SAX, `XMLParser`) without resolving external entities; a document that is not well-formed XML
 /// or has no JUnit root is a ``ReportError``, never a crash.
 public enum JUnitReport {
+    /// The report in `bytes`, or a ``ReportError`` saying why there is none.
     public static func parse(_ bytes: [UInt8]) throws(ReportError) -> TestReport {
         let reader = Reader()
         let parser = XMLParser(data: Data(bytes))

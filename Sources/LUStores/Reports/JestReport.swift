@@ -4,6 +4,7 @@ import JSONRPC
 /// (`passed`; `failed` with its `failureMessages`; `pending`, `skipped`, `todo`, `disabled` as
 /// skipped), and a test file that failed to run at all (no assertions, a `message`) as one failure.
 public enum JestReport {
+    /// The report in `bytes`, or a ``ReportError`` saying why there is none.
     public static func parse(_ bytes: [UInt8]) throws(ReportError) -> TestReport {
         let document: JSONValue
         do {

@@ -185,6 +185,7 @@ extension StringProtocol {
 /// Writes a ``TestReport`` as TAP version 14: plan first, one line per kept case, failures with a
 /// YAML `message`, skipped cases with `# SKIP`.
 public enum TAPReport {
+    /// TAP text whose parse gives back the report's counts and kept failures.
     public static func render(_ report: TestReport) -> String {
         var lines = ["TAP version 14", "1..\(report.total)"]
         for (index, item) in report.cases.enumerated() {

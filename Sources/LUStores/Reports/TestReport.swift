@@ -27,6 +27,7 @@ public struct TestReport: Sendable, Equatable {
     /// Longest name or message kept, in characters; longer ones are cut with `…`.
     public static let maxTextLength = 2_000
 
+    /// Tests counted, kept or not.
     public private(set) var total = 0
     public private(set) var passed = 0
     public private(set) var failed = 0
