@@ -447,8 +447,9 @@ func checkNotification(_ notification: JSONValue, request: JSONValue?, logLevel:
             violation("malformed progress notification")
         }
         if let request {
-            guard let sent = request["params"]?["_meta"]?["progressToken"], RequestID(sent) != nil,
-                  JSONWriter.bytes(sent) == JSONWriter.bytes(token)
+            // A whole number written `90.0` is the integer 90 (JSON Schema's view), echoed as `90`.
+            guard let sent = request["params"]?["_meta"]?["progressToken"].flatMap(RequestID.init),
+                  sent == RequestID(token)
             else { violation("progress sent without the request's progressToken: \(JSONWriter.string(notification))") }
         }
     case "notifications/message":
