@@ -67,6 +67,7 @@ def figures(report: dict) -> dict:
     latency = report.get("latency", {}).get("us", {})
     return {"p50_us": latency.get("p50"), "p99_us": latency.get("p99"),
             "rps": report.get("throughput", {}).get("rps"), "ok": report.get("ok"),
+            "cpu_us": report.get("throughput", {}).get("cpu_us_per_request"),
             "other_cpu_share": report.get("host", {}).get("other_cpu_share"),
             "problems": report.get("problems", [])[:3]}
 
@@ -186,23 +187,25 @@ def main() -> int:
     if with_peer:
         print(f"same structuredContent as the Python SDK peer on every query: {result['same_answers']}")
     print()
-    head = "| query | ours p50 µs | ours p99 µs | ours req/s |"
-    rule = "| --- | ---: | ---: | ---: |"
+    head = "| query | ours p50 µs | ours p99 µs | ours req/s | ours CPU µs/req |"
+    rule = "| --- | ---: | ---: | ---: | ---: |"
     if with_peer:
-        head += " peer p50 µs | peer p99 µs | peer req/s | p50 ratio | req/s ratio |"
-        rule += " ---: | ---: | ---: | ---: | ---: |"
+        head += " peer p50 µs | peer p99 µs | peer req/s | peer CPU µs/req | p50 ratio | req/s ratio | CPU ratio |"
+        rule += " ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     print(head)
     print(rule)
     for entry in result["queries"]:
         o = entry["ours"]
         line = (f"| {entry['tool']} `{json.dumps(entry['arguments'], separators=(',', ':'))}` | "
-                f"{fmt(o['p50_us'], '.0f')} | {fmt(o['p99_us'], '.0f')} | {fmt(o['rps'], '.0f')} |")
+                f"{fmt(o['p50_us'], '.0f')} | {fmt(o['p99_us'], '.0f')} | {fmt(o['rps'], '.0f')} | {fmt(o['cpu_us'], '.0f')} |")
         if with_peer:
             p = entry["python_sdk"]
             ratio_p50 = p["p50_us"] / o["p50_us"] if p["p50_us"] and o["p50_us"] else None
             ratio_rps = o["rps"] / p["rps"] if p["rps"] and o["rps"] else None
+            ratio_cpu = p["cpu_us"] / o["cpu_us"] if p["cpu_us"] and o["cpu_us"] else None
             line += (f" {fmt(p['p50_us'], '.0f')} | {fmt(p['p99_us'], '.0f')} | {fmt(p['rps'], '.0f')} |"
-                     f" {fmt(ratio_p50, '.1f')}× | {fmt(ratio_rps, '.1f')}× |")
+                     f" {fmt(p['cpu_us'], '.0f')} | {fmt(ratio_p50, '.1f')}× | {fmt(ratio_rps, '.1f')}× |"
+                     f" {fmt(ratio_cpu, '.1f')}× |")
         print(line)
     shares = [e[k]["other_cpu_share"] for e in result["queries"] for k in ("ours", "python_sdk") if k in e
               and e[k]["other_cpu_share"] is not None]
