@@ -11,6 +11,7 @@ public struct InventoryArguments: Sendable, Equatable {
     /// Largest page number.
     public static let maximumPage: Int64 = 10_000_000
 
+    /// Which items.
     public let filter: InventoryFilter
     /// The page asked for, from 1.
     public let page: Int64

@@ -20,42 +20,84 @@ struct InventorySnapshot: Sendable {
     let dataVersion: Int64
     let items: [ItemRecord]
     let categories: [String]
-    private let foldedNames: [[UInt8]]
-    private let foldedSKUs: [[UInt8]]
-    private let foldedCategories: [String]
+    /// Per item, in `items` order, what a filter reads, in flat arrays so a pass over ten thousand
+    /// items touches no reference-counted value: lower-cased names and SKUs back to back in one
+    /// buffer (`text[nameStart[i]..<skuStart[i]]`, `text[skuStart[i]..<nameStart[i + 1]]`), the
+    /// index of the lower-cased category name, activity, low stock, price and stock.
+    private let text: [UInt8]
+    private let nameStart: [Int]
+    private let skuStart: [Int]
+    private let categoryIndex: [Int]
+    private let foldedCategoryNames: [String]
+    private let isActive: [Bool]
+    private let isLow: [Bool]
+    private let pricePence: [Int64]
     private let stockThousandths: [Int64]
 
     init(dataVersion: Int64, items: [ItemRecord], categories: [String]) {
         self.dataVersion = dataVersion
         self.items = items
         self.categories = categories
-        foldedNames = items.map { Array($0.name.lowercased().utf8) }
-        foldedSKUs = items.map { Array($0.sku.lowercased().utf8) }
-        foldedCategories = items.map { $0.category.lowercased() }
+        var text: [UInt8] = []
+        var nameStart: [Int] = []
+        var skuStart: [Int] = []
+        var categoryIndex: [Int] = []
+        var folded: [String] = []
+        var foldedIndex: [String: Int] = [:]
+        nameStart.reserveCapacity(items.count + 1)
+        skuStart.reserveCapacity(items.count)
+        for item in items {
+            nameStart.append(text.count)
+            text.append(contentsOf: item.name.lowercased().utf8)
+            skuStart.append(text.count)
+            text.append(contentsOf: item.sku.lowercased().utf8)
+            let category = item.category.lowercased()
+            if let index = foldedIndex[category] {
+                categoryIndex.append(index)
+            } else {
+                foldedIndex[category] = folded.count
+                categoryIndex.append(folded.count)
+                folded.append(category)
+            }
+        }
+        nameStart.append(text.count)
+        self.text = text
+        self.nameStart = nameStart
+        self.skuStart = skuStart
+        self.categoryIndex = categoryIndex
+        foldedCategoryNames = folded
+        isActive = items.map(\.isActive)
+        isLow = items.map(\.isLowOnStock)
+        pricePence = items.map(\.pricePence)
         stockThousandths = items.map(\.stockThousandths)
     }
 
     /// The items matching `filter`, `limit` of them after skipping `offset`, with the figures of
     /// every match. One pass over the items.
     func page(_ filter: InventoryFilter, offset: Int64, limit: Int) -> InventoryPage {
-        let category = filter.category?.lowercased()
-        let needle = filter.search.flatMap { $0.isEmpty ? nil : Array($0.lowercased().utf8) }
+        // A category that no item has matches nothing (-2); no category filter is -1.
+        let wanted = filter.category.map { name in foldedCategoryNames.firstIndex(of: name.lowercased()) ?? -2 } ?? -1
+        let needle = Array((filter.search ?? "").lowercased().utf8)
         var total: Int64 = 0
         var low: Int64 = 0
         var value: Int128 = 0  // price × thousandths summed over any catalogue cannot overflow
         var page: [ItemRecord] = []
         page.reserveCapacity(min(limit, items.count))
-        for index in items.indices {
-            let item = items[index]
-            if !filter.includeInactive, !item.isActive { continue }
-            if let category, foldedCategories[index] != category { continue }
-            let isLow = item.isLowOnStock
-            if filter.lowStockOnly, !isLow { continue }
-            if let needle, !Self.contains(foldedNames[index], needle), !Self.contains(foldedSKUs[index], needle) { continue }
-            if total >= offset, page.count < limit { page.append(item) }
-            total += 1
-            if isLow { low += 1 }
-            value += Int128(item.pricePence) * Int128(stockThousandths[index])
+        text.withUnsafeBufferPointer { text in
+            needle.withUnsafeBufferPointer { needle in
+                for index in 0..<items.count {
+                    if !filter.includeInactive, !isActive[index] { continue }
+                    if wanted != -1, categoryIndex[index] != wanted { continue }
+                    if filter.lowStockOnly, !isLow[index] { continue }
+                    if !needle.isEmpty,
+                       !Self.contains(text, from: nameStart[index], to: skuStart[index], needle),
+                       !Self.contains(text, from: skuStart[index], to: nameStart[index + 1], needle) { continue }
+                    if total >= offset, page.count < limit { page.append(items[index]) }
+                    total += 1
+                    if isLow[index] { low += 1 }
+                    value += Int128(pricePence[index]) * Int128(stockThousandths[index])
+                }
+            }
         }
         return InventoryPage(items: page, categories: categories, total: total, lowStockCount: low,
                              stockValuePence: Self.pence(milliPence: value))
@@ -70,23 +112,20 @@ struct InventorySnapshot: Sendable {
         return Int64(clamping: signed)
     }
 
-    /// Whether `needle` occurs in `haystack` (bytes).
-    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard needle.count <= haystack.count else { return false }
-        guard let first = needle.first else { return true }
-        return haystack.withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { pin in
-                let last = hay.count - pin.count
-                var start = 0
-                while start <= last {
-                    // memchr finds the next candidate first byte; memcmp checks the rest.
-                    guard let found = memchr(hay.baseAddress! + start, Int32(first), last - start + 1) else { return false }
-                    let position = hay.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(hay.baseAddress! + position, pin.baseAddress!, pin.count) == 0 { return true }
-                    start = position + 1
-                }
-                return false
-            }
+    /// Whether `needle` (not empty) occurs in `text[from..<to]`.
+    private static func contains(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int,
+                                 _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress, let pin = needle.baseAddress, to - from >= needle.count else { return false }
+        let first = Int32(pin[0])
+        let last = to - needle.count
+        var start = from
+        while start <= last {
+            // memchr finds the next candidate first byte; memcmp checks the rest.
+            guard let found = memchr(base + start, first, last - start + 1) else { return false }
+            let position = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if memcmp(base + position, pin, needle.count) == 0 { return true }
+            start = position + 1
         }
+        return false
     }
 }

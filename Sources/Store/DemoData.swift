@@ -15,13 +15,17 @@ public struct DemoDataOptions: Sendable, Equatable {
     /// Most items one run may make.
     public static let maximumItems = 1_000_000
 
+    /// Sales to make.
     public var sales: Int
+    /// Items to make.
     public var items: Int
+    /// Seed of the pseudo-random sequence: the same seed, the same rows.
     public var seed: UInt64
     /// Every sale is made before this instant (seconds since the epoch, UTC): normally "now", so
     /// the data runs up to today without a sale in the future.
     public var end: Int64
 
+    /// Options for a run ending before `end`; counts are checked by `DemoData.generate`.
     public init(sales: Int = defaultSales, items: Int = defaultItems, seed: UInt64 = defaultSeed, end: Int64) {
         self.sales = sales
         self.items = items
@@ -32,10 +36,15 @@ public struct DemoDataOptions: Sendable, Equatable {
 
 /// What a demo-data run wrote.
 public struct DemoDataSummary: Sendable, Equatable {
+    /// Categories written.
     public var categories: Int
+    /// Items written.
     public var items: Int
+    /// Charge codes written.
     public var chargeCodes: Int
+    /// Sales written.
     public var sales: Int
+    /// Sale lines written.
     public var lines: Int
     /// `created_at` of the oldest and newest sale, when there are sales.
     public var firstSale: String?
@@ -51,6 +60,7 @@ public enum DemoDataError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The store failed.
     case store(StoreError)
 
+    /// One line saying why nothing was written.
     public var description: String {
         switch self {
         case .notEmpty(let items, let sales):
@@ -82,6 +92,49 @@ public enum DemoData {
                                 progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws(DemoDataError)
         -> DemoDataSummary
     {
+        try await generate(options, on: store.writer, progress: progress)
+    }
+
+    /// Fills the database at `path` (created and migrated first if needed; it must hold no items and
+    /// no sales) through a single connection. When no other connection has the file open, the load
+    /// runs in rollback-journal mode, where pages appended to the file are written once instead of
+    /// twice (WAL, then checkpoint), and the file is put back in WAL mode afterwards; a process
+    /// killed meanwhile leaves a hot journal that SQLite rolls back on the next open, so the run is
+    /// still all or nothing. Otherwise it runs in WAL mode like ``generate(_:into:progress:)``.
+    public static func generate(_ options: DemoDataOptions, atPath path: String,
+                                progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws(DemoDataError)
+        -> DemoDataSummary
+    {
+        let db: SQLiteConnection
+        do {
+            try DatabaseDirectory.create(Store.parentDirectory(of: path))
+            db = try SQLiteConnection(path: path, readOnly: false)
+            try await Migrator.migrate(db)
+        } catch {
+            throw .store(error)
+        }
+        let mode = try? await db.query("PRAGMA journal_mode = DELETE").first?.first?.stringValue
+        let summary: Result<DemoDataSummary, DemoDataError>
+        do {
+            summary = .success(try await generate(options, on: db, progress: progress))
+        } catch {
+            summary = .failure(error)
+        }
+        if mode == "delete" {
+            do {
+                _ = try await db.query("PRAGMA journal_mode = WAL")
+            } catch {
+                throw .store(error)
+            }
+        }
+        return try summary.get()
+    }
+
+    /// Checks the options, then writes the whole run in one transaction on `writer`.
+    private static func generate(_ options: DemoDataOptions, on writer: SQLiteConnection,
+                                 progress: @escaping @Sendable (Int, Int) -> Void) async throws(DemoDataError)
+        -> DemoDataSummary
+    {
         guard (0...DemoDataOptions.maximumSales).contains(options.sales) else {
             throw .outOfRange("--sales must be from 0 to \(DemoDataOptions.maximumSales), not \(options.sales)")
         }
@@ -89,21 +142,21 @@ public enum DemoData {
             throw .outOfRange("--items must be from 1 to \(DemoDataOptions.maximumItems), not \(options.items)")
         }
         let plan = try DemoSchedule(options: options)
-        let large = options.sales >= 100_000
+        let large = options.sales >= largeRunSales
         do {
             if large {
-                try await store.writer.execute("PRAGMA cache_size = -262144")  // 256 MiB while the indexes grow
+                try await writer.execute("PRAGMA cache_size = -\(largeRunCacheKiB)")
             }
             let outcome: Result<DemoDataSummary, any Error>
             do {
-                outcome = .success(try await store.writer.transaction { db in
+                outcome = .success(try await writer.transaction { db in
                     try DemoWriter(options: options, schedule: plan, progress: progress).write(on: db)
                 })
             } catch {
                 outcome = .failure(error)
             }
             if large {
-                try? await store.writer.execute("PRAGMA cache_size = -2000")  // SQLite's default
+                try? await writer.execute("PRAGMA cache_size = -2000")  // SQLite's default
             }
             return try outcome.get()
         } catch let error as DemoDataError {
@@ -114,6 +167,11 @@ public enum DemoData {
             throw .store(.sqlite(code: 1, message: "\(error)", sql: "demo data"))
         }
     }
+
+    /// Runs of at least this many sales get a larger page cache while the indexes grow.
+    static let largeRunSales = 100_000
+    /// That cache, in KiB (256 MiB).
+    static let largeRunCacheKiB = 262_144
 }
 
 /// When the demo sales happen: trading days in the history window and how many sales each gets.

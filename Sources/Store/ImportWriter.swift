@@ -3,6 +3,7 @@ public enum ImportFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case invalid(ImportError)
     case store(StoreError)
 
+    /// The error's one-line description.
     public var description: String {
         switch self {
         case .invalid(let error): return error.description

@@ -2,19 +2,26 @@
 public struct ItemRecord: Sendable, Equatable {
     /// `items.id`.
     public var id: Int64
+    /// The stock-keeping unit.
     public var sku: String
+    /// The item's name.
     public var name: String
     /// The name of the item's category.
     public var category: String
     /// `items.current_stock`; fractional for kilograms and litres.
     public var stock: Double
+    /// The reorder level.
     public var minimumStock: Double
+    /// e.g. `each`, `L`, `kg`.
     public var unit: String
     /// `items.location`, "" when unset.
     public var location: String
+    /// Price per unit before VAT, pence.
     public var pricePence: Int64
+    /// Still stocked.
     public var isActive: Bool
 
+    /// An item with these values.
     public init(id: Int64, sku: String, name: String, category: String, stock: Double, minimumStock: Double,
                 unit: String, location: String, pricePence: Int64, isActive: Bool) {
         self.id = id
@@ -51,6 +58,7 @@ public struct InventoryFilter: Sendable, Equatable {
     /// Inactive items too (by default only active ones).
     public var includeInactive: Bool
 
+    /// A filter; by default every active item.
     public init(category: String? = nil, search: String? = nil, lowStockOnly: Bool = false, includeInactive: Bool = false) {
         self.category = category
         self.search = search
@@ -73,6 +81,7 @@ public struct InventoryPage: Sendable, Equatable {
     /// thousandths) rounded half-up to the penny once, at the end.
     public var stockValuePence: Int64
 
+    /// A page with these figures.
     public init(items: [ItemRecord], categories: [String], total: Int64, lowStockCount: Int64, stockValuePence: Int64) {
         self.items = items
         self.categories = categories

@@ -37,16 +37,22 @@ public struct SaleRecord: Sendable, Equatable {
     public var id: Int64
     /// `sales.sale_id`, the counter's reference (e.g. `S202506090915`).
     public var saleRef: String
+    /// The department charge code.
     public var chargeCode: String
+    /// Subtotal plus VAT, pence.
     public var totalPence: Int64
+    /// Before VAT, pence.
     public var subtotalPence: Int64
+    /// VAT, pence.
     public var vatPence: Int64
     /// Number of lines (`sale_items` rows) of the sale.
     public var lineCount: Int64
+    /// `completed` or `refunded`.
     public var status: String
     /// `sales.created_at`, `YYYY-MM-DDTHH:MM:SSZ`.
     public var createdAt: String
 
+    /// A sale with these values.
     public init(id: Int64, saleRef: String, chargeCode: String, totalPence: Int64, subtotalPence: Int64,
                 vatPence: Int64, lineCount: Int64, status: String, createdAt: String) {
         self.id = id
@@ -63,11 +69,16 @@ public struct SaleRecord: Sendable, Equatable {
 
 /// Counts and pence sums of a set of sales, split by status.
 public struct SalesTotals: Sendable, Equatable {
+    /// Completed sales counted.
     public var completedCount: Int64 = 0
+    /// Sum of their totals, pence.
     public var completedPence: Int64 = 0
+    /// Refunded sales counted.
     public var refundedCount: Int64 = 0
+    /// Sum of their totals, pence.
     public var refundedPence: Int64 = 0
 
+    /// Totals with these figures (zero by default).
     public init(completedCount: Int64 = 0, completedPence: Int64 = 0, refundedCount: Int64 = 0, refundedPence: Int64 = 0) {
         self.completedCount = completedCount
         self.completedPence = completedPence
@@ -106,6 +117,7 @@ public struct SalesPage: Sendable, Equatable {
     /// Sum in pence of the totals of the matching completed sales.
     public var revenuePence: Int64
 
+    /// A page with these figures.
     public init(sales: [SaleRecord], total: Int64, revenuePence: Int64) {
         self.sales = sales
         self.total = total

@@ -164,6 +164,9 @@ struct CommandLineOptions: Equatable {
           --version             print the version
           --help                print this help
 
+        Environment: LUSTORES_TIMEZONE (or "timezone" in the configuration file) is the IANA
+        time zone of sales dates (today, yesterday, YYYY-MM-DD); default the system's.
+
         """
 }
 

@@ -9,7 +9,7 @@ import Store
 enum DemoDataCommand {
     /// Runs the command and returns the exit status: 0 written, 1 not written (the reason on stderr),
     /// 2 a bad `--end-date`.
-    static func run(_ request: CommandLineOptions.DemoDataRequest, store: Store) async -> Int32 {
+    static func run(_ request: CommandLineOptions.DemoDataRequest, path: String) async -> Int32 {
         var end = Int64(Date().timeIntervalSince1970.rounded(.down))
         if let text = request.endDate {
             guard let day = UTCTime.parseDay(text) else {
@@ -25,18 +25,17 @@ enum DemoDataCommand {
         let started = clock.now
         let showProgress = options.sales >= DemoData.progressInterval
         do {
-            let summary = try await DemoData.generate(options, into: store) { done, total in
+            let summary = try await DemoData.generate(options, atPath: path) { done, total in
                 guard showProgress else { return }
                 let seconds = (clock.now - started).components.seconds
                 LUStoresMCP.report("demo-data: \(done) of \(total) sales written (\(seconds) s)", prefix: false)
             }
-            try? await store.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             let elapsed = Double((clock.now - started).components.attoseconds / 1_000_000_000_000_000) / 1000
                 + Double((clock.now - started).components.seconds)
             var line = "demo-data: wrote \(summary.categories) categories, \(summary.items) items, "
                 + "\(summary.chargeCodes) charge codes, \(summary.sales) sales (\(summary.lines) lines)"
             if let first = summary.firstSale, let last = summary.lastSale { line += " from \(first) to \(last)" }
-            line += " into \(store.path) in \(String(format: "%.1f", elapsed)) s\n"
+            line += " into \(path) in \(String(format: "%.1f", elapsed)) s\n"
             FileHandle.standardOutput.write(Data(line.utf8))
             return 0
         } catch {

@@ -35,6 +35,9 @@ struct LUStoresMCP {
             fail(error.description, status: 2)
         }
         let logger = Logger(level: configuration.logLevel)
+        if case .demoData(let request) = options.command {
+            exit(await DemoDataCommand.run(request, path: configuration.databasePath))
+        }
         let isNewDefault = configuration.databaseIsDefault && !FileManager.default.fileExists(atPath: configuration.databasePath)
         let store: Store
         do {
@@ -43,8 +46,6 @@ struct LUStoresMCP {
             fail("cannot open the database \(configuration.databasePath): \(error)", status: 1)
         }
         switch options.command {
-        case .demoData(let request):
-            exit(await DemoDataCommand.run(request, store: store))
         case .importFile(let path):
             exit(await ImportCommand.run(path: path, store: store))
         case .serve, .call, .http:

@@ -272,7 +272,7 @@ struct DataToolsEndToEndTests {
         try #require(DataToolsProcess.binaryExists, "build lustores-mcp first: \(DataToolsProcess.binary)")
         try await DataToolsProcess.withDirectory { dir in
             let database = try await Self.importedFixture(in: dir)
-            let sales = 80_000
+            let sales = 120_000
             var big = #"{"items": [{"sku": "BIG-1", "name": "Big", "category": "Tools", "price": 1}], "sales": ["#
             big.reserveCapacity(sales * 170)
             for index in 0..<sales {

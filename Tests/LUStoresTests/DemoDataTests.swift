@@ -62,6 +62,10 @@ struct DemoDataTests {
                   AND l.n BETWEEN 1 AND 6
                 """) == 3000)
             #expect(try await count("SELECT COUNT(DISTINCT sale_id) FROM sales") == 3000)
+            #expect(try await count("""
+                SELECT COUNT(*) FROM sales WHERE sale_id != 'S' || replace(replace(replace(replace(created_at, '-', ''),
+                                                                     ':', ''), 'T', ''), 'Z', '')
+                """) == 0)
             #expect(try await count("SELECT COUNT(*) FROM sales WHERE charge_code NOT IN (SELECT code FROM charge_codes)") == 0)
             let refunds = try await count("SELECT COUNT(*) FROM sales WHERE status = 'refunded'")
             #expect((30...150).contains(refunds))  // 2.5% of 3000 is 75
@@ -125,5 +129,23 @@ struct DemoDataTests {
             let items = try await store.writer.query("SELECT COUNT(*) FROM items")
             #expect(items.first?.first == .integer(0))
         }
+    }
+
+    @Test("a run into a file on its own goes through the rollback journal and leaves the file in WAL mode")
+    func runAtPath() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lustores-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.path + "/nested/demo.sqlite"
+        let options = DemoDataOptions(sales: 700, items: 50, seed: 9, end: Self.end)
+        let summary = try await DemoData.generate(options, atPath: path)
+        #expect(summary.sales == 700)
+        let store = try await Store.open(path: path)
+        #expect(try await store.writer.query("PRAGMA journal_mode") == [[.text("wal")]])
+        #expect(try await Self.dump(store) == Self.generate(options))  // the same rows as through a store
+        // With another connection open, the run stays in WAL mode and still writes everything.
+        let other = directory.path + "/other.sqlite"
+        let held = try await Store.open(path: other)
+        #expect(try await DemoData.generate(options, atPath: other).sales == 700)
+        #expect(try await held.reader().query("SELECT COUNT(*) FROM sales") == [[.integer(700)]])
     }
 }
