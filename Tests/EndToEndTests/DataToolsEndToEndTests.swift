@@ -195,21 +195,10 @@ struct DataToolsEndToEndTests {
         }
     }
 
-    /// The Python interpreter of a virtual environment with the official MCP SDK, if one is here.
-    static var sdkPython: String? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
-        let candidates = [ProcessInfo.processInfo.environment["LUSTORES_INTEROP_PYTHON"], root + "/.build/interop-venv/bin/python",
-                          root + "/../shared/bench/.work/venv/bin/python"].compactMap { $0 }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    @Test("the official Python SDK client calls get_sales and get_inventory and validates their output schemas",
-          .enabled(if: sdkPython != nil, "needs a virtual environment with mcp (set LUSTORES_INTEROP_PYTHON)"))
+    @Test("the official Python SDK client calls get_sales and get_inventory and validates their output schemas")
     func pythonSDKClient() async throws {
-        let python = try #require(Self.sdkPython)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Interop/sdk_stdio_client.py").path
+        let python = try await InteropEnvironment.readyPython()
+        let script = Paths.repositoryRoot + "/Tests/Interop/sdk_stdio_client.py"
         try await DataToolsProcess.withDirectory { dir in
             let database = try await Self.importedFixture(in: dir)
             for (tool, arguments, key, expected) in [
