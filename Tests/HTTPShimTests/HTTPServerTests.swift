@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import HTTPShim
 
@@ -131,6 +132,30 @@ func stop(_ server: HTTPServer) async {
         #expect(refused.hasPrefix("HTTP/1.1 503 "))
         #expect(refused.contains("MCP_UNAVAILABLE"))
         #expect(responses(stillServed).first?.body == "/held")
+        await stop(server)
+    }
+
+    @Test func aClosedConnectionCancelsItsHandlers() async throws {
+        let cancelled = Mutex(false)
+        let waiting = ClosureHandler { _ in
+            try? await Task.sleep(for: .seconds(5))
+            if Task.isCancelled { cancelled.withLock { $0 = true } }
+            return HTTPResponse(status: 200)
+        }
+        let server = try startServer(handler: waiting)
+        let port = server.port
+        await onThread {
+            guard let client = SocketClient(port: port) else { return }
+            client.send("GET /wait HTTP/1.1\r\nHost: a\r\n\r\n")
+            usleep(100_000)
+            client.close()
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        while !cancelled.withLock({ $0 }) && clock.now - start < .seconds(3) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(cancelled.withLock { $0 })
         await stop(server)
     }
 

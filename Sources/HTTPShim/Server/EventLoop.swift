@@ -13,6 +13,9 @@ final class EventLoop {
         var lastActivity: Double
         var stalledSince: Double?
         var interest: UInt32 = 0
+        /// The tasks answering this connection's requests, by sequence, until their answer is
+        /// complete; cancelled if the connection closes first.
+        var tasks: [UInt64: Task<Void, Never>] = [:]
 
         init(descriptor: Int32, id: UInt64, connection: HTTPConnection, now: Double) {
             self.descriptor = descriptor
@@ -161,6 +164,13 @@ final class EventLoop {
             let requests = client.connection.receive(scratch[0..<count], now: now)
             dispatch(requests, for: client)
         } else if count == 0 {
+            if client.connection.unanswered > 0 {
+                // End of input while answers are owed: the client has gone (a read cannot tell
+                // a half-close from a close, and HTTP clients do not half-close), so its calls
+                // are cancelled rather than run for nobody — as nginx treats a client abort.
+                closeClient(client.descriptor)
+                return
+            }
             client.connection.receiveEndOfInput()
         } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
             closeClient(client.descriptor)
@@ -172,7 +182,7 @@ final class EventLoop {
         let server = self.server
         let id = client.id
         for (sequence, request) in requests {
-            Task {
+            client.tasks[sequence] = Task {
                 await HTTPResponseEvent.run(server.handler, request) { event in
                     server.post(connection: id, sequence: sequence, event: event)
                 }
@@ -194,6 +204,10 @@ final class EventLoop {
         for completion in completions {
             guard let descriptor = byID[completion.connection], let client = clients[descriptor] else { continue }
             client.connection.apply(completion.event, to: completion.sequence, date: date)
+            switch completion.event {
+            case .complete, .end: client.tasks[completion.sequence] = nil
+            case .head, .chunk: break
+            }
             touched[descriptor] = client
         }
         for client in touched.values {
@@ -246,6 +260,9 @@ final class EventLoop {
     private func closeClient(_ descriptor: Int32) {
         guard let client = clients.removeValue(forKey: descriptor) else { return }
         byID[client.id] = nil
+        // Nobody is left to read the answers: a closed stream cancels its call (2026-07-28), and
+        // a handler that checks for cancellation stops early.
+        for task in client.tasks.values { task.cancel() }
         var event = epoll_event()
         _ = epoll_ctl(epoll, EPOLL_CTL_DEL, descriptor, &event)
         close(descriptor)
