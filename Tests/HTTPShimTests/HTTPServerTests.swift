@@ -162,6 +162,24 @@ func stop(_ server: HTTPServer) async {
         await stop(server)
     }
 
+    @Test func shutdownAnswersEveryPipelinedRequestAlreadyReceived() async throws {
+        let server = try startServer()
+        let port = server.port
+        async let answer = onThread { () -> String in
+            guard let client = SocketClient(port: port) else { return "" }
+            defer { client.close() }
+            client.send((1...3).map { "GET /p\($0)?delay=\(100 * $0 + 200) HTTP/1.1\r\nHost: a\r\n\r\n" }.joined())
+            return client.read()
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        server.shutdown()
+        await server.waitUntilStopped()
+        let text = await answer
+        let answers = responses(text)
+        #expect(answers.map(\.body) == ["/p1", "/p2", "/p3"])
+        #expect(answers.map { $0.headers["connection"] } == [nil, nil, "close"])
+    }
+
     @Test func shutdownDrainsRequestsInFlight() async throws {
         let server = try startServer()
         let port = server.port

@@ -307,7 +307,7 @@ final class EventLoop {
         server.logger?.info("draining \(clients.count) connection(s)")
         for client in Array(clients.values) {
             client.connection.draining = true
-            if client.connection.unanswered == 0 {
+            if client.connection.unanswered == 0 && client.connection.output.isEmpty {
                 // Nothing owed: a half-received request is abandoned, an idle connection closed.
                 closeClient(client.descriptor)
             } else {
