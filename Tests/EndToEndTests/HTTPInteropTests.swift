@@ -2,23 +2,23 @@ import Foundation
 import Testing
 
 /// The repository root (this file is Tests/EndToEndTests/HTTPInteropTests.swift).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let httpShimRepositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// `.build/interop-venv/bin/python` with the pinned SDK, created on first use.
-func interopPython() async throws -> String {
-    let python = repositoryRoot.appendingPathComponent(".build/interop-venv/bin/python").path
+func httpShimInteropPython() async throws -> String {
+    let python = httpShimRepositoryRoot.appendingPathComponent(".build/interop-venv/bin/python").path
     func run(_ executable: String, _ arguments: [String]) async throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.currentDirectoryURL = repositoryRoot
+        process.currentDirectoryURL = httpShimRepositoryRoot
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        return await blocking { process.waitUntilExit(); return process.terminationStatus }
+        return await httpShimBlocking { process.waitUntilExit(); return process.terminationStatus }
     }
     if FileManager.default.isExecutableFile(atPath: python), try await run(python, ["-c", "import mcp, anyio"]) == 0 { return python }
     #expect(try await run("/usr/bin/env", ["python3", "-m", "venv", ".build/interop-venv"]) == 0)
-    #expect(try await run(repositoryRoot.appendingPathComponent(".build/interop-venv/bin/pip").path,
+    #expect(try await run(httpShimRepositoryRoot.appendingPathComponent(".build/interop-venv/bin/pip").path,
                           ["install", "-q", "-r", "Tests/Interop/requirements.txt"]) == 0)
     return python
 }
@@ -27,17 +27,17 @@ func interopPython() async throws -> String {
     /// The official Python SDK's Streamable HTTP client against /mcp, in both eras.
     @Test(arguments: [[], ["--stateless"]])
     func officialSDKStreamableHTTPClient(_ extra: [String]) async throws {
-        let python = try await interopPython()
+        let python = try await httpShimInteropPython()
         let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "sdk-key"])
         #expect(await server.waitForListening())
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [repositoryRoot.appendingPathComponent("Tests/Interop/sdk_http_client.py").path,
+        process.arguments = [httpShimRepositoryRoot.appendingPathComponent("Tests/Interop/sdk_http_client.py").path,
                              "http://127.0.0.1:\(server.port)/mcp", "sdk-key"] + extra
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let text = await blocking { () -> String in
+        let text = await httpShimBlocking { () -> String in
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return String(decoding: data, as: UTF8.self)
@@ -58,12 +58,12 @@ func interopPython() async throws -> String {
     @Test func schemathesisFindsNoFailures() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [repositoryRoot.appendingPathComponent("Tests/Interop/schemathesis.sh").path, productBinary().path, "25"]
+        process.arguments = [httpShimRepositoryRoot.appendingPathComponent("Tests/Interop/schemathesis.sh").path, httpShimBinary().path, "25"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let text = await blocking { () -> String in
+        let text = await httpShimBlocking { () -> String in
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return String(decoding: data, as: UTF8.self)

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The built `lustores-mcp` binary, beside the test bundle.
-func productBinary() -> URL {
+func httpShimBinary() -> URL {
     var directory = Bundle.main.bundleURL
     for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
         directory = bundle.bundleURL.deletingLastPathComponent()
@@ -12,17 +12,17 @@ func productBinary() -> URL {
     return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lustores-mcp")
 }
 
-@Suite struct VersionCommandTests {
-    @Test func versionPrintsTheServerName() throws {
+@Suite struct HTTPUsageTests {
+    @Test func helpNamesTheHTTPCommand() throws {
         let process = Process()
-        process.executableURL = productBinary()
-        process.arguments = ["--version"]
+        process.executableURL = httpShimBinary()
+        process.arguments = ["--help"]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        #expect(output.hasPrefix("lustores-mcp "))
+        #expect(output.contains("lustores-mcp http [--host H] [--port P] [--insecure-no-auth]"))
     }
 }
