@@ -98,6 +98,63 @@ func stop(_ server: HTTPServer) async {
         await stop(server)
     }
 
+    @Test func bodiesUpToTheLimitAndRefusalsPastIt() async throws {
+        let counting = ClosureHandler { request in HTTPResponse(status: 200, body: .bytes(Array(String(request.body.count).utf8))) }
+        let server = try startServer(handler: counting)
+        let port = server.port
+        let (accepted, refused, headers) = await onThread { () -> (String, String, String) in
+            let body = String(repeating: "x", count: 1 << 20)
+            let first = SocketClient(port: port)
+            first?.send("POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: \(1 << 20)\r\n\r\n" + body)
+            let accepted = first?.readResponses(1) ?? ""
+            first?.close()
+            // Refused from the header alone: the body is never sent.
+            let second = SocketClient(port: port)
+            second?.send("POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: \((1 << 20) + 1)\r\n\r\n")
+            let refused = second?.read() ?? ""
+            second?.close()
+            let third = SocketClient(port: port)
+            third?.send("GET / HTTP/1.1\r\nHost: a\r\nX: " + String(repeating: "h", count: 40_000) + "\r\n\r\n")
+            let headers = third?.read() ?? ""
+            third?.close()
+            // Refused while the client is still uploading: it must read the 413, not a reset.
+            let fourth = SocketClient(port: port)
+            fourth?.send("POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: \(4 << 20)\r\n\r\n" + String(repeating: "y", count: 4 << 20))
+            let uploading = fourth?.read() ?? ""
+            fourth?.close()
+            return (accepted, refused + "|" + uploading, headers)
+        }
+        #expect(responses(accepted).first?.body == String(1 << 20))
+        let parts = refused.components(separatedBy: "|")
+        #expect(parts.first?.hasPrefix("HTTP/1.1 413 ") == true)
+        #expect(parts.last?.hasPrefix("HTTP/1.1 413 ") == true, "\(parts.last ?? "")")
+        #expect(headers.hasPrefix("HTTP/1.1 431 "))
+        await stop(server)
+    }
+
+    /// RFC 9112 §9.6: after the last answer the server shuts down its side and keeps reading for
+    /// a while, so bytes the client is still sending do not provoke a reset that could destroy
+    /// the answer before the client reads it.
+    @Test func closingLingers() async throws {
+        let server = try startServer()
+        let port = server.port
+        let (answer, laterSendsSucceed) = await onThread { () -> (String, Bool) in
+            guard let client = SocketClient(port: port) else { return ("", false) }
+            defer { client.close() }
+            client.send("GET /bye HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            let answer = client.read()  // ends at the server's FIN
+            var ok = true
+            for _ in 0..<3 {
+                ok = ok && client.send(Array(repeating: 0x41, count: 1000))
+                usleep(100_000)
+            }
+            return (answer, ok)
+        }
+        #expect(responses(answer).first?.body == "/bye")
+        #expect(laterSendsSucceed)
+        await stop(server)
+    }
+
     @Test func idleConnectionsAreClosed() async throws {
         var limits = HTTPLimits()
         limits.idleTimeoutSeconds = 0.5

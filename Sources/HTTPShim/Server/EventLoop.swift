@@ -13,6 +13,11 @@ final class EventLoop {
         var lastActivity: Double
         var stalledSince: Double?
         var interest: UInt32 = 0
+        /// Set once everything is written and our side is shut down: until then (or the client's
+        /// end of input), what it still sends is read and dropped, so closing never resets the
+        /// connection under an answer the client has not read yet (RFC 9112 §9.6, a 413 while it
+        /// uploads).
+        var lingerUntil: Double?
         /// The tasks answering this connection's requests, by sequence, until their answer is
         /// complete; cancelled if the connection closes first.
         var tasks: [UInt64: Task<Void, Never>] = [:]
@@ -141,6 +146,13 @@ final class EventLoop {
 
     private func service(_ descriptor: Int32, events: UInt32, now: Double) {
         guard let client = clients[descriptor] else { return }
+        if client.lingerUntil != nil {
+            let count = scratch.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                closeClient(descriptor)
+            }
+            return
+        }
         if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 && !client.connection.wantsInput {
             // The peer is gone while we are not reading: nothing can be delivered, and a
             // level-triggered hang-up would otherwise be reported on every wait.
@@ -243,7 +255,7 @@ final class EventLoop {
     /// Closes a finished connection, or sets what the loop waits for on it.
     private func settle(_ client: Client, now: Double) {
         if client.connection.isFinished {
-            closeClient(client.descriptor)
+            linger(client, now: now)
             return
         }
         var wanted: UInt32 = 0
@@ -256,6 +268,21 @@ final class EventLoop {
         event.data.u64 = UInt64(client.descriptor)
         _ = epoll_ctl(epoll, EPOLL_CTL_MOD, client.descriptor, &event)
     }
+
+    /// Shuts our side down and drops what the client still sends, for at most ``lingerSeconds``.
+    private func linger(_ client: Client, now: Double) {
+        guard client.lingerUntil == nil else { return }
+        client.lingerUntil = now + Self.lingerSeconds
+        Glibc.shutdown(client.descriptor, Int32(SHUT_WR))
+        client.interest = EPOLLIN.rawValue
+        var event = epoll_event()
+        event.events = client.interest
+        event.data.u64 = UInt64(client.descriptor)
+        _ = epoll_ctl(epoll, EPOLL_CTL_MOD, client.descriptor, &event)
+    }
+
+    /// How long a finished connection drains the client's input before closing.
+    static let lingerSeconds = 2.0
 
     private func closeClient(_ descriptor: Int32) {
         guard let client = clients.removeValue(forKey: descriptor) else { return }
@@ -278,6 +305,10 @@ final class EventLoop {
         let limits = server.limits
         for client in Array(clients.values) {
             let connection = client.connection
+            if let until = client.lingerUntil {
+                if now >= until { closeClient(client.descriptor) }
+                continue
+            }
             if let stalled = client.stalledSince, now - stalled > limits.writeTimeoutSeconds {
                 closeClient(client.descriptor)
                 continue
