@@ -179,8 +179,10 @@ func stop(_ server: HTTPServer) async {
         let port = server.port
         let (refused, stillServed) = await onThread { () -> (String, String) in
             let held = (0..<3).compactMap { _ in SocketClient(port: port) }
-            held[0].send("GET /warm HTTP/1.1\r\nHost: a\r\n\r\n")
-            _ = held[0].readResponses(1)  // all three are accepted by now
+            for client in held {  // each is accepted (by whichever loop) once it has an answer
+                client.send("GET /warm HTTP/1.1\r\nHost: a\r\n\r\n")
+                _ = client.readResponses(1)
+            }
             let extra = SocketClient(port: port)
             let refused = extra?.read() ?? ""
             extra?.close()

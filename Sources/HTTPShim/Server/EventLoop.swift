@@ -31,6 +31,7 @@ final class EventLoop {
     }
 
     private let server: HTTPServer
+    private let channel: LoopChannel
     private let epoll: Int32
     private var clients: [Int32: Client] = [:]
     private var byID: [UInt64: Int32] = [:]
@@ -43,12 +44,13 @@ final class EventLoop {
     private static let listenerTag: UInt64 = UInt64.max
     private static let wakeTag: UInt64 = UInt64.max - 1
 
-    init(server: HTTPServer) {
+    init(server: HTTPServer, channel: LoopChannel) {
         self.server = server
+        self.channel = channel
         self.epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         precondition(epoll >= 0, "epoll_create1 failed: \(errnoText())")
-        register(server.listener.descriptor, tag: Self.listenerTag, events: EPOLLIN.rawValue)
-        register(server.wakeDescriptor, tag: Self.wakeTag, events: EPOLLIN.rawValue)
+        register(channel.listener.descriptor, tag: Self.listenerTag, events: EPOLLIN.rawValue)
+        register(channel.wakeDescriptor, tag: Self.wakeTag, events: EPOLLIN.rawValue)
     }
 
     /// Monotonic seconds.
@@ -101,7 +103,7 @@ final class EventLoop {
     private func acceptClients(now: Double) {
         guard !draining else { return }
         while true {
-            let descriptor = accept4(server.listener.descriptor, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+            let descriptor = accept4(channel.listener.descriptor, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
             if descriptor < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM {
@@ -110,7 +112,8 @@ final class EventLoop {
                 }
                 return
             }
-            if clients.count >= server.limits.maxConnections {
+            if server.openConnections.add(1, ordering: .relaxed).newValue > server.limits.maxConnections {
+                server.openConnections.subtract(1, ordering: .relaxed)
                 refuse(descriptor)
                 continue
             }
@@ -139,7 +142,7 @@ final class EventLoop {
     private func pauseAccepting(now: Double) {
         acceptPausedUntil = now + 0.1
         var event = epoll_event()
-        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, server.listener.descriptor, &event)
+        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, channel.listener.descriptor, &event)
     }
 
     // MARK: reading and writing
@@ -192,23 +195,19 @@ final class EventLoop {
     private func dispatch(_ requests: [(UInt64, HTTPRequest)], for client: Client) {
         guard !requests.isEmpty else { return }
         let server = self.server
+        let channel = self.channel
         let id = client.id
         for (sequence, request) in requests {
             client.tasks[sequence] = Task {
                 await HTTPResponseEvent.run(server.handler, request) { event in
-                    server.post(connection: id, sequence: sequence, event: event)
+                    channel.post(connection: id, sequence: sequence, event: event)
                 }
             }
         }
     }
 
     private func drainCompletions(now: Double) {
-        var counter: UInt64 = 0
-        _ = read(server.wakeDescriptor, &counter, 8)
-        let (completions, shutdown) = server.shared.withLock { state in
-            defer { state.completions.removeAll(keepingCapacity: true) }
-            return (state.completions, state.shutdownRequested)
-        }
+        let (completions, shutdown) = channel.take()
         if shutdown && !draining { beginDrain(now: now) }
         guard !completions.isEmpty else { return }
         let date = HTTPDate.now()
@@ -287,6 +286,7 @@ final class EventLoop {
     private func closeClient(_ descriptor: Int32) {
         guard let client = clients.removeValue(forKey: descriptor) else { return }
         byID[client.id] = nil
+        server.openConnections.subtract(1, ordering: .relaxed)
         // Nobody is left to read the answers: a closed stream cancels its call (2026-07-28), and
         // a handler that checks for cancellation stops early.
         for task in client.tasks.values { task.cancel() }
@@ -300,7 +300,7 @@ final class EventLoop {
     private func sweep(now: Double) {
         if let until = acceptPausedUntil, now >= until, !draining {
             acceptPausedUntil = nil
-            register(server.listener.descriptor, tag: Self.listenerTag, events: EPOLLIN.rawValue)
+            register(channel.listener.descriptor, tag: Self.listenerTag, events: EPOLLIN.rawValue)
         }
         let limits = server.limits
         for client in Array(clients.values) {
@@ -334,7 +334,7 @@ final class EventLoop {
         draining = true
         drainDeadline = now + server.limits.drainTimeoutSeconds
         var event = epoll_event()
-        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, server.listener.descriptor, &event)
+        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, channel.listener.descriptor, &event)
         server.logger?.info("draining \(clients.count) connection(s)")
         for client in Array(clients.values) {
             client.connection.draining = true
