@@ -4,12 +4,15 @@ public enum RequestID: Sendable, Hashable, CustomStringConvertible {
     case integer(Int64)
 
     /// The id carried by `value`, if it is a string or a whole number; nil otherwise (null,
-    /// fractions, objects…), which MCP does not allow as an id.
+    /// fractions, objects…), which MCP does not allow as an id. A whole number written with a
+    /// fraction or exponent (`1.0`, `1e2`) is an integer to JSON Schema, so it is accepted and
+    /// echoed as the integer.
     public init?(_ value: JSONValue) {
         switch value {
         case .string(let text): self = .string(text)
-        case .integer(let number): self = .integer(number)
-        default: return nil
+        default:
+            guard let number = value.integerValue else { return nil }
+            self = .integer(number)
         }
     }
 

@@ -5,8 +5,12 @@ import MCP
 public enum LUStoresTools {
     /// The registry of every tool, in the order `tools/list` shows them. Argument violations
     /// become `MCP_INVALID_REQUEST` errors naming the field.
-    public static func registry(monitor: StatusMonitor) -> ToolRegistry {
-        ToolRegistry([GetStatusTool.make(monitor: monitor)], invalidArguments: invalidArguments)
+    public static func registry(monitor: StatusMonitor, ledger: SalesLedger, catalog: InventoryCatalog,
+                                testRunner: TestRunner) -> ToolRegistry {
+        ToolRegistry([GetStatusTool.make(monitor: monitor), GetSalesTool.make(ledger: ledger),
+                      GetInventoryTool.make(catalog: catalog), RunTestsTool.make(runner: testRunner),
+                      GetTestResultTool.make(runner: testRunner)],
+                     invalidArguments: invalidArguments)
     }
 
     /// The `MCP_INVALID_REQUEST` error for a schema violation, with the field in `details`.
@@ -21,5 +25,7 @@ public enum LUStoresTools {
         description: "Status, tests, sales and inventory of the LUStores university stores system.")
 
     /// The `instructions` offered to clients at `initialize` and `server/discover`.
-    public static let instructions = "LUStores is a university stores counter. get_status reports the system's health."
+    public static let instructions = "LUStores is a university stores counter. get_status reports the system's health; "
+        + "get_sales lists sales (filter by charge_code, date, from/to, status) with their count and revenue; "
+        + "get_inventory lists items (filter by category, search, low_stock) with stock value."
 }

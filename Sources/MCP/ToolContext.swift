@@ -8,8 +8,9 @@ public typealias MessageSink = @Sendable (JSONValue) -> Void
 /// What a tool handler knows of the request that called it, and its channel back to the client.
 ///
 /// Guarantees: progress notifications are sent only when the request carried a `progressToken`,
-/// only with strictly increasing `progress`, and never after the handler has returned; log
-/// notifications only at or above the level the client asked for (none if it asked for none).
+/// only with strictly increasing `progress`, and never after the handler has returned or the
+/// request was cancelled; log notifications only at or above the level the client asked for
+/// (none if it asked for none), and likewise never after the end or a cancellation.
 public struct ToolContext: Sendable {
     /// The request's id (nil when called outside JSON-RPC, e.g. from the command line).
     public let requestID: RequestID?
@@ -38,7 +39,7 @@ public struct ToolContext: Sendable {
     /// Sends `notifications/progress` if the client asked for progress and `progress` is greater
     /// than the last one sent; otherwise does nothing.
     public func reportProgress(_ progress: Double, total: Double? = nil, message: String? = nil) {
-        guard let progressToken, ledger.advance(to: progress) else { return }
+        guard let progressToken, !Task.isCancelled, ledger.advance(to: progress) else { return }
         var params = JSONObject([("progressToken", progressToken.json), ("progress", .double(progress))])
         if let total { params.append("total", .double(total)) }
         if let message, revision.hasProgressMessage { params.append("message", .string(message)) }
@@ -47,7 +48,7 @@ public struct ToolContext: Sendable {
 
     /// Sends `notifications/message` if the client asked for messages at `level` or below.
     public func log(_ level: LogLevel, _ data: JSONValue, logger: String? = nil) {
-        guard let logLevel, level >= logLevel, !ledger.isFinished else { return }
+        guard let logLevel, level >= logLevel, !Task.isCancelled, !ledger.isFinished else { return }
         var params = JSONObject([("level", .string(level.rawValue))])
         if let logger { params.append("logger", .string(logger)) }
         params.append("data", data)

@@ -136,6 +136,27 @@ public actor SQLiteConnection {
         }
     }
 
+    /// Runs `body` inside one read transaction (`BEGIN DEFERRED` … `COMMIT`), so every statement it
+    /// runs sees the same committed snapshot of the database, even while another connection
+    /// writes. Works on read-only connections. Inside an open transaction it just runs `body`.
+    /// `body` runs on this actor without suspending.
+    public func read<T: Sendable>(_ body: @Sendable (isolated SQLiteConnection) throws -> T) throws -> T {
+        if sqlite3_get_autocommit(handle) == 0 {
+            return try body(self)
+        }
+        try step("BEGIN DEFERRED")
+        do {
+            let result = try body(self)
+            try step("COMMIT")
+            return result
+        } catch {
+            if sqlite3_get_autocommit(handle) == 0 {
+                _ = try? step("ROLLBACK")
+            }
+            throw error
+        }
+    }
+
     /// Whether a transaction is open on this connection.
     public var isInTransaction: Bool {
         sqlite3_get_autocommit(handle) == 0

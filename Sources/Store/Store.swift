@@ -51,6 +51,20 @@ public final class Store: Sendable {
         return readers[Int(UInt(bitPattern: ticket) % UInt(readers.count))]
     }
 
+    /// Runs `body` in one read transaction on a reader (see `SQLiteConnection.read`), so all it
+    /// reads comes from one committed snapshot.
+    public func read<T: Sendable>(
+        _ body: @escaping @Sendable (isolated SQLiteConnection) throws(StoreError) -> T
+    ) async throws(StoreError) -> T {
+        do {
+            return try await reader().read { db in try body(db) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .sqlite(code: 1, message: "\(error)", sql: "read transaction")  // body throws only StoreError
+        }
+    }
+
     /// Proves the database answers by running `SELECT 1` on a reader.
     public func ping() async throws(StoreError) {
         try await reader().ping()

@@ -4,6 +4,8 @@ struct CommandLineOptions: Equatable {
     enum Command: Equatable {
         case serve
         case call(tool: String, arguments: String?)
+        case importFile(path: String)
+        case demoData(DemoDataRequest)
         case http
         case help
         case version
@@ -19,19 +21,34 @@ struct CommandLineOptions: Equatable {
     var port = 8080
     var insecureNoAuth = false
 
+    /// What `demo-data` was asked for; nil means the default.
+    struct DemoDataRequest: Equatable {
+        var sales: Int?
+        var items: Int?
+        var seed: UInt64?
+        /// `--end-date YYYY-MM-DD`: the last trading day (the whole day); default now.
+        var endDate: String?
+    }
+
     /// A command line that cannot be understood; the message names what is wrong.
     struct UsageError: Error, Equatable, CustomStringConvertible {
         let description: String
     }
 
-    static let valueFlags: Set<String> = ["--database", "--config", "--environment", "--log-level", "--host", "--port"]
-    /// Flags that take no value.
-    static let switchFlags: Set<String> = ["--insecure-no-auth"]
+    static let valueFlags: Set<String> = ["--database", "--config", "--environment", "--log-level"]
+    /// Flags only `demo-data` takes.
+    static let demoDataFlags: Set<String> = ["--sales", "--items", "--seed", "--end-date"]
+    /// Flags only `http` takes (`--insecure-no-auth` takes no value).
+    static let httpFlags: Set<String> = ["--host", "--port"]
+    static let httpSwitches: Set<String> = ["--insecure-no-auth"]
 
     /// Parses `arguments` (without the program name).
     static func parse(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {
         var options = CommandLineOptions()
         var positional: [String] = []
+        var demo = DemoDataRequest()
+        var demoFlagsSeen: [String] = []
+        var httpFlagsSeen: [String] = []
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -42,7 +59,8 @@ struct CommandLineOptions: Equatable {
                 positional.append(argument)
                 continue
             }
-            if switchFlags.contains(argument) {
+            if httpSwitches.contains(argument) {
+                httpFlagsSeen.append(argument)
                 options.insecureNoAuth = true
                 continue
             }
@@ -52,7 +70,9 @@ struct CommandLineOptions: Equatable {
                 name = String(argument[..<equals])
                 value = String(argument[argument.index(after: equals)...])
             }
-            guard valueFlags.contains(name) else { throw UsageError(description: "unknown option \(name)") }
+            guard valueFlags.contains(name) || demoDataFlags.contains(name) || httpFlags.contains(name) else {
+                throw UsageError(description: "unknown option \(name)")
+            }
             if value == nil {
                 guard index < arguments.count else { throw UsageError(description: "\(name) needs a value") }
                 value = arguments[index]
@@ -63,13 +83,19 @@ struct CommandLineOptions: Equatable {
             case "--database": options.database = value
             case "--config": options.config = value
             case "--environment": options.environment = value
-            case "--host": options.host = value
+            case "--log-level": options.logLevel = value
+            case "--host":
+                httpFlagsSeen.append(name)
+                options.host = value
             case "--port":
+                httpFlagsSeen.append(name)
                 guard let port = Int(value), (0...65535).contains(port) else {
                     throw UsageError(description: "--port must be a number from 0 to 65535")
                 }
                 options.port = port
-            default: options.logLevel = value
+            default:
+                demoFlagsSeen.append(name)
+                try demo.set(name, value)
             }
         }
         switch positional.first {
@@ -79,15 +105,27 @@ struct CommandLineOptions: Equatable {
         case "http"?:
             guard positional.count == 1 else { throw UsageError(description: "http takes no arguments") }
             options.command = .http
+        case "http"?:
+            guard positional.count == 1 else { throw UsageError(description: "http takes no arguments") }
+            options.command = .http
         case "call"?:
             guard positional.count >= 2 else { throw UsageError(description: "call needs a tool name") }
             guard positional.count <= 3 else { throw UsageError(description: "call takes a tool name and one JSON argument") }
             options.command = .call(tool: positional[1], arguments: positional.count == 3 ? positional[2] : nil)
+        case "import"?:
+            guard positional.count == 2 else { throw UsageError(description: "import needs exactly one FILE (JSON or CSV)") }
+            options.command = .importFile(path: positional[1])
+        case "demo-data"?:
+            guard positional.count == 1 else { throw UsageError(description: "demo-data takes no arguments, only flags") }
+            options.command = .demoData(demo)
         case let other?:
             throw UsageError(description: "unknown command \(other)")
         }
-        if options.command != .http && (options.insecureNoAuth || arguments.contains(where: { $0.hasPrefix("--host") || $0.hasPrefix("--port") })) {
-            throw UsageError(description: "--host, --port and --insecure-no-auth belong to the http command")
+        if let flag = demoFlagsSeen.first, options.command != .demoData(demo) {
+            throw UsageError(description: "\(flag) is an option of demo-data only")
+        }
+        if let flag = httpFlagsSeen.first, options.command != .http {
+            throw UsageError(description: "\(flag) is an option of http only")
         }
         return options
     }
@@ -99,6 +137,13 @@ struct CommandLineOptions: Equatable {
           lustores-mcp [serve]              stdio MCP server (the default)
           lustores-mcp call TOOL [JSON]     run one tool; its result JSON on stdout
                                             (exit 1 when the tool reports an error)
+          lustores-mcp import FILE          load a JSON file (schemas/import.schema.json) or an items
+                                            CSV (sku,name,category,price,stock,minimum_stock,unit,
+                                            location) in one transaction: all of it, or at the first
+                                            bad record nothing (exit 1); prints what it did
+          lustores-mcp demo-data [--sales N] [--items N] [--seed S] [--end-date YYYY-MM-DD]
+                                            fill an empty database with deterministic demo data
+                                            (default 5000 sales, 500 items, seed 42, up to now)
           lustores-mcp http [--host H] [--port P] [--insecure-no-auth]
                                             REST shim and MCP Streamable HTTP at /mcp
                                             (default 127.0.0.1:8080; port 0 picks a free one);
@@ -109,7 +154,8 @@ struct CommandLineOptions: Equatable {
 
         Options (after the command):
           --database PATH       SQLite database (env LUSTORES_DATABASE; default
-                                $XDG_DATA_HOME/lustores-mcp/store.sqlite)
+                                $XDG_DATA_HOME/lustores-mcp/store.sqlite, created with
+                                demo data the first time serve or call uses it)
           --config FILE         JSON configuration file (env LUSTORES_CONFIG)
           --environment NAME    environment name shown by get_status (env LUSTORES_ENVIRONMENT;
                                 default development)
@@ -119,4 +165,24 @@ struct CommandLineOptions: Equatable {
           --help                print this help
 
         """
+}
+
+extension CommandLineOptions.DemoDataRequest {
+    /// Sets the value of one of `CommandLineOptions.demoDataFlags`, checking its form.
+    mutating func set(_ flag: String, _ value: String) throws(CommandLineOptions.UsageError) {
+        switch flag {
+        case "--sales", "--items":
+            guard let number = Int(value), number >= 0 else {
+                throw CommandLineOptions.UsageError(description: "\(flag) needs a whole number, not \(value)")
+            }
+            if flag == "--sales" { sales = number } else { items = number }
+        case "--seed":
+            guard let number = UInt64(value) else {
+                throw CommandLineOptions.UsageError(description: "--seed needs a whole number from 0, not \(value)")
+            }
+            seed = number
+        default:
+            endDate = value
+        }
+    }
 }

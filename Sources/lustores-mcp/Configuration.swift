@@ -9,9 +9,17 @@ import Store
 struct Configuration {
     var environment = "development"
     var databasePath: String
+    /// Whether `databasePath` is the default one (no flag, variable or file named a database).
+    var databaseIsDefault = true
     var timezone: String?
+    /// The zone sales dates are in: `timezone` when set, else the system's.
+    var calendar = ZonedCalendar(timeZone: TimeZone.current)
     var logLevel: LogLevel = .info
     var thresholds = StatusMonitor.Thresholds()
+    /// The suites `run_tests` can run (`test_suites` over the built-in ones).
+    var testSuites: [String: TestSuite] = [:]
+    /// Test executions at once (`max_concurrent_runs`, default 1).
+    var maxConcurrentRuns = 1
     /// The configuration file as read (empty without one), for the settings of later features.
     var file = JSONObject()
 
@@ -40,8 +48,16 @@ struct Configuration {
         }
         if let database = pick(options.database, "LUSTORES_DATABASE", "database") {
             configuration.databasePath = database
+            configuration.databaseIsDefault = false
         }
         configuration.timezone = pick(nil, "LUSTORES_TIMEZONE", "timezone")
+        if let zone = configuration.timezone {
+            guard let calendar = ZonedCalendar(identifier: zone) else {
+                let source = variables["LUSTORES_TIMEZONE"].map { !$0.isEmpty } == true ? "LUSTORES_TIMEZONE" : "timezone"
+                throw Failure(description: "\(source) must be an IANA time zone such as Europe/London or UTC, not \(zone)")
+            }
+            configuration.calendar = calendar
+        }
         if let name = pick(options.logLevel, "LUSTORES_LOG_LEVEL", "log_level") {
             guard let level = LogLevel(rawValue: name), logLevels.contains(level) else {
                 let source = options.logLevel != nil ? "--log-level" : variables["LUSTORES_LOG_LEVEL"] != nil ? "LUSTORES_LOG_LEVEL" : "log_level"
@@ -54,6 +70,12 @@ struct Configuration {
             configuration.thresholds.cpu = limits["cpu"]?.doubleValue ?? configuration.thresholds.cpu
             configuration.thresholds.disk = limits["disk"]?.doubleValue ?? configuration.thresholds.disk
         }
+        do {
+            configuration.testSuites = try TestSuite.suites(from: file["test_suites"]?.objectValue)
+        } catch {
+            throw Failure(description: "configuration file: \(error.description)")
+        }
+        configuration.maxConcurrentRuns = Int(file["max_concurrent_runs"]?.integerValue ?? 1)
         return configuration
     }
 

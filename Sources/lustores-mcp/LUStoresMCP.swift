@@ -25,7 +25,7 @@ struct LUStoresMCP {
         case .version:
             FileHandle.standardOutput.write(Data("\(LUStoresVersion.serverName) \(LUStoresVersion.current)\n".utf8))
             exit(0)
-        case .serve, .call, .http:
+        case .serve, .call, .demoData, .importFile, .http:
             break
         }
         let configuration: Configuration
@@ -35,26 +35,56 @@ struct LUStoresMCP {
             fail(error.description, status: 2)
         }
         let logger = Logger(level: configuration.logLevel)
+        let isNewDefault = configuration.databaseIsDefault && !FileManager.default.fileExists(atPath: configuration.databasePath)
         let store: Store
         do {
             store = try await Store.open(path: configuration.databasePath)
         } catch {
             fail("cannot open the database \(configuration.databasePath): \(error)", status: 1)
         }
+        switch options.command {
+        case .demoData(let request):
+            exit(await DemoDataCommand.run(request, store: store))
+        case .importFile(let path):
+            exit(await ImportCommand.run(path: path, store: store))
+        case .serve, .call, .http:
+            if isNewDefault { await DemoDataCommand.fillNewDefaultDatabase(store, logger: logger) }
+        default:
+            break
+        }
         let monitor = StatusMonitor(store: store, environment: configuration.environment,
                                     thresholds: configuration.thresholds)
-        let registry = LUStoresTools.registry(monitor: monitor)
+        let ledger = SalesLedger(store: store, calendar: configuration.calendar, logger: logger)
+        let catalog: InventoryCatalog
+        do {
+            catalog = try InventoryCatalog(store: store, logger: logger)
+        } catch {
+            fail("cannot open the database \(configuration.databasePath): \(error)", status: 1)
+        }
+        let testRunner = TestRunner(store: store, settings: TestRunner.Settings(
+            suites: configuration.testSuites, maxConcurrentRuns: configuration.maxConcurrentRuns,
+            diskThreshold: configuration.thresholds.disk))
+        do {
+            let interrupted = try await testRunner.recoverInterrupted()
+            if interrupted > 0 { logger.info("\(interrupted) test execution(s) cut off by a restart marked interrupted") }
+        } catch {
+            logger.warning("cannot mark interrupted test executions: \(error)")
+        }
+        let registry = LUStoresTools.registry(monitor: monitor, ledger: ledger, catalog: catalog, testRunner: testRunner)
         switch options.command {
         case .call(let tool, let arguments):
-            exit(await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments))
+            let status = await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments)
+            // `call run_tests` has printed its answer; the run it started ends before the process does.
+            await testRunner.waitUntilIdle()
+            exit(status)
         case .http:
             exit(await HTTPCommand.run(options: options, registry: registry, configuration: configuration, logger: logger))
         default:
-            await serve(registry: registry, configuration: configuration, logger: logger)
+            await serve(registry: registry, configuration: configuration, logger: logger, testRunner: testRunner)
         }
     }
 
-    static func serve(registry: ToolRegistry, configuration: Configuration, logger: Logger) async {
+    static func serve(registry: ToolRegistry, configuration: Configuration, logger: Logger, testRunner: TestRunner) async {
         let server = MCPServer(implementation: LUStoresTools.implementation, instructions: LUStoresTools.instructions,
                                registry: registry)
         let transport = StdioTransport(server: server)
@@ -76,11 +106,18 @@ struct LUStoresMCP {
         case .stopped: logger.info("stopped; all requests answered")
         case .outputClosed: logger.info("stdout closed by the client; exiting")
         }
+        // Running suites are stopped with their process groups and recorded as interrupted.
+        await testRunner.shutdown()
         exit(0)
     }
 
     static func fail(_ message: String, status: Int32) -> Never {
-        FileHandle.standardError.write(Data("lustores-mcp: \(message)\n".utf8))
+        report(message)
         exit(status)
+    }
+
+    /// One line on stderr, prefixed `lustores-mcp: ` unless `prefix` is false.
+    static func report(_ message: String, prefix: Bool = true) {
+        FileHandle.standardError.write(Data(((prefix ? "lustores-mcp: " : "") + message + "\n").utf8))
     }
 }

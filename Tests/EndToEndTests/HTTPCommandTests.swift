@@ -4,8 +4,8 @@ import Testing
 import Glibc
 #endif
 
-/// Runs httpShimBlocking work on a Foundation thread, never on the cooperative pool.
-func httpShimBlocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+/// Runs blocking work on a Foundation thread, never on the cooperative pool.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
         Thread.detachNewThread { continuation.resume(returning: body()) }
     }
@@ -22,7 +22,7 @@ final class HTTPProcess: @unchecked Sendable {
     init(arguments: [String], environment: [String: String] = [:]) throws {
         let directory = NSTemporaryDirectory() + "lustores-http-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        process.executableURL = httpShimBinary()
+        process.executableURL = productBinary()
         process.arguments = ["http", "--port", "0", "--database", directory + "/store.sqlite"] + arguments
         var variables = ProcessInfo.processInfo.environment
         variables["LUSTORES_API_KEYS"] = nil
@@ -36,7 +36,7 @@ final class HTTPProcess: @unchecked Sendable {
     /// Reads stderr until the listening line (true) or the process ends (false).
     func waitForListening() async -> Bool {
         let handle = errors.fileHandleForReading
-        let text = await httpShimBlocking { () -> String in
+        let text = await blocking { () -> String in
             var text = ""
             while !text.contains("\n") || !text.contains("listening on http://") {
                 let data = handle.availableData
@@ -56,7 +56,7 @@ final class HTTPProcess: @unchecked Sendable {
     func finish() async -> (Int32, String) {
         let process = self.process
         let handle = errors.fileHandleForReading
-        return await httpShimBlocking {
+        return await blocking {
             let rest = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
             return (process.terminationStatus, rest)
@@ -65,8 +65,8 @@ final class HTTPProcess: @unchecked Sendable {
 }
 
 /// Sends `request` to 127.0.0.1:`port` and reads until the server closes or `count` answers arrived.
-func httpShimExchange(port: Int, _ request: String, answers count: Int = 1) async -> String {
-    await httpShimBlocking {
+func rawExchange(port: Int, _ request: String, answers count: Int = 1) async -> String {
+    await blocking {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
@@ -99,19 +99,19 @@ func httpShimExchange(port: Int, _ request: String, answers count: Int = 1) asyn
         let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "e2e-key-1, e2e-key-2"])
         #expect(await server.waitForListening(), "\(server.stderrText)")
         let port = server.port
-        let status = await httpShimExchange(port: port, "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer e2e-key-2\r\n\r\n")
+        let status = await rawExchange(port: port, "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer e2e-key-2\r\n\r\n")
         #expect(status.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(status.contains("X-RateLimit-Limit: 60\r\n"))
         #expect(status.contains(#""database":{"connected":true"#))
-        let denied = await httpShimExchange(port: port, "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer e2e-key-3\r\n\r\n")
+        let denied = await rawExchange(port: port, "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer e2e-key-3\r\n\r\n")
         #expect(denied.hasPrefix("HTTP/1.1 401 "))
         #expect(denied.contains("WWW-Authenticate: Bearer\r\n"))
-        let pipelined = await httpShimExchange(port: port, String(repeating: "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer e2e-key-1\r\n\r\n", count: 2)
+        let pipelined = await rawExchange(port: port, String(repeating: "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer e2e-key-1\r\n\r\n", count: 2)
             + "GET /nowhere HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", answers: 3)
         #expect(pipelined.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
         #expect(pipelined.contains("HTTP/1.1 404 Not Found"))
         let discover = #"{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}"#
-        let mcp = await httpShimExchange(port: port, "POST /mcp HTTP/1.1\r\nHost: localhost:\(port)\r\nAuthorization: Bearer e2e-key-1\r\n"
+        let mcp = await rawExchange(port: port, "POST /mcp HTTP/1.1\r\nHost: localhost:\(port)\r\nAuthorization: Bearer e2e-key-1\r\n"
             + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\n"
             + "Mcp-Method: server/discover\r\nContent-Length: \(discover.utf8.count)\r\n\r\n" + discover)
         #expect(mcp.hasPrefix("HTTP/1.1 200 OK\r\n"))
@@ -132,7 +132,7 @@ func httpShimExchange(port: Int, _ request: String, answers count: Int = 1) asyn
         #expect(await wildcard.finish().0 == 2)
         let insecure = try HTTPProcess(arguments: ["--insecure-no-auth"])
         #expect(await insecure.waitForListening())
-        let open = await httpShimExchange(port: insecure.port, "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        let open = await rawExchange(port: insecure.port, "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\n\r\n")
         #expect(open.hasPrefix("HTTP/1.1 200 OK\r\n"))
         insecure.process.terminate()
         #expect(await insecure.finish().0 == 0)
@@ -154,7 +154,7 @@ func httpShimExchange(port: Int, _ request: String, answers count: Int = 1) asyn
         let server = try HTTPProcess(arguments: ["--config", config])
         #expect(await server.waitForListening())
         let request = "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer file-key\r\n\r\n"
-        let answers = await httpShimExchange(port: server.port, String(repeating: request, count: 3), answers: 3)
+        let answers = await rawExchange(port: server.port, String(repeating: request, count: 3), answers: 3)
         #expect(answers.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
         #expect(answers.contains("HTTP/1.1 429 Too Many Requests"))
         #expect(answers.contains("Retry-After: "))

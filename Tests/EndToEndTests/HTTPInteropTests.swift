@@ -1,43 +1,21 @@
 import Foundation
 import Testing
 
-/// The repository root (this file is Tests/EndToEndTests/HTTPInteropTests.swift).
-let httpShimRepositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-/// `.build/interop-venv/bin/python` with the pinned SDK, created on first use.
-func httpShimInteropPython() async throws -> String {
-    let python = httpShimRepositoryRoot.appendingPathComponent(".build/interop-venv/bin/python").path
-    func run(_ executable: String, _ arguments: [String]) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = httpShimRepositoryRoot
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return await httpShimBlocking { process.waitUntilExit(); return process.terminationStatus }
-    }
-    if FileManager.default.isExecutableFile(atPath: python), try await run(python, ["-c", "import mcp, anyio"]) == 0 { return python }
-    #expect(try await run("/usr/bin/env", ["python3", "-m", "venv", ".build/interop-venv"]) == 0)
-    #expect(try await run(httpShimRepositoryRoot.appendingPathComponent(".build/interop-venv/bin/pip").path,
-                          ["install", "-q", "-r", "Tests/Interop/requirements.txt"]) == 0)
-    return python
-}
-
 @Suite(.serialized) struct HTTPInteropTests {
     /// The official Python SDK's Streamable HTTP client against /mcp, in both eras.
     @Test(arguments: [[], ["--stateless"]])
     func officialSDKStreamableHTTPClient(_ extra: [String]) async throws {
-        let python = try await httpShimInteropPython()
+        let python = try await InteropEnvironment.readyPython()
         let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "sdk-key"])
         #expect(await server.waitForListening())
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [httpShimRepositoryRoot.appendingPathComponent("Tests/Interop/sdk_http_client.py").path,
+        process.arguments = [Paths.repositoryRoot + "/Tests/Interop/sdk_http_client.py",
                              "http://127.0.0.1:\(server.port)/mcp", "sdk-key"] + extra
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let text = await httpShimBlocking { () -> String in
+        let text = await blocking { () -> String in
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return String(decoding: data, as: UTF8.self)
@@ -58,12 +36,12 @@ func httpShimInteropPython() async throws -> String {
     @Test func schemathesisFindsNoFailures() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [httpShimRepositoryRoot.appendingPathComponent("Tests/Interop/schemathesis.sh").path, httpShimBinary().path, "25"]
+        process.arguments = [Paths.repositoryRoot + "/Tests/Interop/schemathesis.sh", productBinary().path, "25"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let text = await httpShimBlocking { () -> String in
+        let text = await blocking { () -> String in
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return String(decoding: data, as: UTF8.self)

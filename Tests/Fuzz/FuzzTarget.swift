@@ -260,13 +260,12 @@ func handleLine(_ line: [UInt8], session: inout SessionState) {
     check(disposition, for: parsed, logLevel: logLevel, runWork: true)
 }
 
-/// The id an answer to `message` must carry: its id when it is a string or an integer, else nil
-/// (unknown: `null` when the id was unreadable).
+/// The id an answer to `message` must carry: its id when it is a string or a whole number (as
+/// JSON Schema counts them: `1.0` is the integer 1), else nil (`null` when the id was unreadable).
 func expectedID(of message: JSONValue) -> JSONValue? {
-    switch message["id"] {
-    case .string?, .integer?: return message["id"]
-    default: return nil
-    }
+    guard let id = message["id"] else { return nil }
+    if case .string = id { return id }
+    return id.integerValue.map { .integer($0) }
 }
 
 /// Whether `message` is a well-formed JSON-RPC request / notification.
@@ -278,11 +277,9 @@ func isWellFormedCall(_ message: JSONValue) -> (request: Bool, notification: Boo
     case nil, .object?, .array?: break
     default: return (false, false)
     }
-    switch object["id"] {
-    case nil: return (false, true)
-    case .string?, .integer?: return (true, false)
-    default: return (false, false)
-    }
+    guard let id = object["id"] else { return (false, true) }
+    if case .string = id { return (true, false) }
+    return id.integerValue == nil ? (false, false) : (true, false)
 }
 
 /// Checks one disposition against the message it answers; runs `.work` when `runWork`.
@@ -450,8 +447,9 @@ func checkNotification(_ notification: JSONValue, request: JSONValue?, logLevel:
             violation("malformed progress notification")
         }
         if let request {
-            guard let sent = request["params"]?["_meta"]?["progressToken"], RequestID(sent) != nil,
-                  JSONWriter.bytes(sent) == JSONWriter.bytes(token)
+            // A whole number written `90.0` is the integer 90 (JSON Schema's view), echoed as `90`.
+            guard let sent = request["params"]?["_meta"]?["progressToken"].flatMap(RequestID.init),
+                  sent == RequestID(token)
             else { violation("progress sent without the request's progressToken: \(JSONWriter.string(notification))") }
         }
     case "notifications/message":
@@ -545,8 +543,12 @@ final class NotificationSink: Sendable {
     var messages: [JSONValue] { state.withLock { $0 } }
 }
 
-final class ResultBox<Value>: @unchecked Sendable {
-    var value: Value?
+final class ResultBox<Value: Sendable>: Sendable {
+    private let state = Mutex<Value?>(nil)
+    var value: Value? {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
 }
 
 /// Runs an async closure to completion from synchronous code (acceptable in a fuzz harness:

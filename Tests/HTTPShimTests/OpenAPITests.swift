@@ -87,7 +87,11 @@ struct OpenAPIDocument {
         let directory = NSTemporaryDirectory() + "openapi-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try await Store.open(path: directory + "/store.sqlite")
-        let real = LUStoresTools.registry(monitor: StatusMonitor(store: store, environment: "test"))
+        let real = LUStoresTools.registry(
+            monitor: StatusMonitor(store: store, environment: "test"),
+            ledger: SalesLedger(store: store, calendar: ZonedCalendar(identifier: "UTC")!),
+            catalog: try InventoryCatalog(store: store),
+            testRunner: TestRunner(store: store, settings: .init(suites: try TestSuite.suites(from: nil))))
         let registry = ToolRegistry(real.tools + fakeRegistry().tools.filter { real[$0.name] == nil }, invalidArguments: LUStoresTools.invalidArguments)
         var limits = RateLimits()
         limits.status = RateLimit(requests: 3, windowSeconds: 60)
@@ -98,6 +102,7 @@ struct OpenAPIDocument {
             ("GET", "/api/mcp/status", "/api/mcp/status", "", []),
             ("GET", "/api/mcp/status", "/api/mcp/status", "", []),  // the 4th: 429
             ("POST", "/api/mcp/status", "/api/mcp/status", "", []),
+            ("POST", "/api/mcp/test", "/api/mcp/test", #"{"test_type":"system"}"#, ["Content-Type: application/json"]),
             ("POST", "/api/mcp/test", "/api/mcp/test", #"{"test_type":"unit"}"#, ["Content-Type: application/json"]),
             ("POST", "/api/mcp/test", "/api/mcp/test", "{", ["Content-Type: application/json"]),
             ("GET", "/api/mcp/test/{execution_id}", "/api/mcp/test/test_1", "", []),

@@ -31,7 +31,8 @@ import Testing
         #expect(RequestID(.integer(1))?.json == .integer(1))
         #expect(RequestID(.string("1"))?.json == .string("1"))
         #expect(RequestID(.integer(1)) != RequestID(.string("1")))
-        // 2.0 is a whole number written with a fraction: JSON does not tell them apart, MCP ids do.
+        // JSON Schema counts 2.0 as an integer, so the MCP id schema accepts it; 2.5 is not one.
+        #expect(RequestID(.double(2.0)) == .integer(2))
         #expect(RequestID(.double(2.5)) == nil)
         #expect(RequestID(.null) == nil)
     }

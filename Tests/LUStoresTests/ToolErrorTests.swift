@@ -1,23 +1,61 @@
 import JSONRPC
+import MCP
 import Testing
 @testable import LUStores
 
+/// The one error object of DESIGN §5.
 @Suite struct ToolErrorTests {
-    /// DESIGN §5's table, code by code.
-    @Test func codesMapToTheirHTTPStatus() {
-        let table: [(ToolError.Code, String, Int)] = [
-            (.invalidRequest, "MCP_INVALID_REQUEST", 400), (.authRequired, "MCP_AUTH_REQUIRED", 401),
-            (.notFound, "MCP_NOT_FOUND", 404), (.testRunning, "MCP_TEST_RUNNING", 409),
-            (.rateLimited, "MCP_RATE_LIMITED", 429), (.internalError, "MCP_INTERNAL_ERROR", 500),
-            (.unavailable, "MCP_UNAVAILABLE", 503),
-        ]
-        #expect(table.count == ToolError.Code.allCases.count)
-        for (code, name, status) in table {
-            #expect(code.rawValue == name)
-            #expect(code.httpStatus == status)
-        }
-        let error = ToolError(.notFound, "gone", details: JSONObject([("id", "x")]), timestamp: "2025-06-09T10:30:00Z")
+    @Test func jsonShapeWithDetails() {
+        let error = ToolError(.notFound, "no execution test_42", details: JSONObject([("execution_id", "test_42")]),
+                              timestamp: "2025-06-09T10:30:00Z")
+        let expected: JSONValue = ["error": ["code": "MCP_NOT_FOUND", "message": "no execution test_42",
+                                             "timestamp": "2025-06-09T10:30:00Z", "details": ["execution_id": "test_42"]]]
+        #expect(error.json == expected)
+        #expect(error.json.objectValue?.keys == ["error"])
+        #expect(error.json["error"]?.objectValue?.keys == ["code", "message", "timestamp", "details"])
         #expect(JSONWriter.string(error.json)
-            == #"{"error":{"code":"MCP_NOT_FOUND","message":"gone","timestamp":"2025-06-09T10:30:00Z","details":{"id":"x"}}}"#)
+                == #"{"error":{"code":"MCP_NOT_FOUND","message":"no execution test_42","timestamp":"2025-06-09T10:30:00Z","details":{"execution_id":"test_42"}}}"#)
+    }
+
+    @Test func jsonShapeWithoutDetails() {
+        let error = ToolError(.unavailable, "the database cannot be reached", timestamp: "2025-06-09T10:30:00Z")
+        #expect(error.json == ["error": ["code": "MCP_UNAVAILABLE", "message": "the database cannot be reached",
+                                         "timestamp": "2025-06-09T10:30:00Z"]])
+        #expect(error.json["error"]?["details"] == nil)
+    }
+
+    @Test func theDefaultTimestampIsNowInUTC() {
+        let error = ToolError(.internalError, "bug")
+        let timestamp = error.timestamp
+        #expect(timestamp.matches(timestampPattern), "\(timestamp)")
+        #expect(error.json["error"]?["timestamp"] == .string(timestamp))
+    }
+
+    @Test func outcomeIsAToolFailureCarryingTheObject() {
+        let error = ToolError(.rateLimited, "slow down", timestamp: "2025-06-09T10:30:00Z")
+        #expect(error.outcome == .failure(error.json))
+        #expect(error.outcome.isError)
+    }
+
+    @Test(arguments: [
+        (ToolError.Code.invalidRequest, "MCP_INVALID_REQUEST", 400),
+        (.authRequired, "MCP_AUTH_REQUIRED", 401),
+        (.notFound, "MCP_NOT_FOUND", 404),
+        (.testRunning, "MCP_TEST_RUNNING", 409),
+        (.rateLimited, "MCP_RATE_LIMITED", 429),
+        (.internalError, "MCP_INTERNAL_ERROR", 500),
+        (.unavailable, "MCP_UNAVAILABLE", 503),
+    ])
+    func codeHasItsWireNameAndHTTPStatus(_ code: ToolError.Code, _ name: String, _ status: Int) {
+        #expect(code.rawValue == name)
+        #expect(code.httpStatus == status)
+        let json = ToolError(code, "message", details: JSONObject([("k", 1)])).json
+        #expect(SchemaValidator.validate(json, against: SchemaLibrary.error) == nil, "\(json)")
+    }
+
+    @Test func everyCodeIsInTheErrorSchemaAndNoOther() {
+        #expect(ToolError.Code.allCases.count == 7)
+        let schemaCodes = SchemaLibrary.error["properties"]?["error"]?["properties"]?["code"]?["enum"]?.arrayValue ?? []
+        #expect(Set(schemaCodes.compactMap(\.stringValue)) == Set(ToolError.Code.allCases.map(\.rawValue)))
     }
 }

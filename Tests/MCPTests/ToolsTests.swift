@@ -143,6 +143,21 @@ import Testing
         #expect(driver.recorder.recorded.allSatisfy { $0["method"] != "notifications/progress" })
     }
 
+    @Test func sendsNoProgressOnceCancelled() async {
+        let recorder = SinkRecorder()
+        let context = ToolContext(requestID: .integer(1), revision: .v2025_11_25, progressToken: .string("t"),
+                                  logLevel: .debug, sink: recorder.sink)
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            context.reportProgress(1)
+            context.log(.error, "after cancel")
+        }
+        await task.value
+        #expect(recorder.recorded.isEmpty)
+        context.reportProgress(2)
+        #expect(recorder.recorded.count == 1, "outside the cancelled task the same context still reports")
+    }
+
     @Test func returnsNothingForACancelledCall() async {
         var driver = EngineDriver()
         _ = await driver.initialize("2025-11-25")

@@ -4,15 +4,23 @@ import Testing
 
 @Suite("Schema migrations")
 struct MigrationTests {
-    @Test("a fresh file gets version 1, all seven tables and every index")
+    /// Tables migration 2 adds.
+    static let totalsTables = ["sales_code_day_totals", "sales_day_totals"]
+    /// Indexes migration 2 adds.
+    static let totalsIndexes = ["idx_items_name_id", "idx_sales_code_created_totals", "idx_sales_created_totals"]
+
+    @Test("a fresh file gets every version, the kit's tables and indexes and the sales totals")
     func freshDatabase() async throws {
         try await withTemporaryDirectory { dir in
             let store = try await Store.open(path: dir + "/store.sqlite")
-            #expect(try await store.schemaVersion() == 1)
-            #expect(try await objectNames(store.writer, type: "table") == BenchmarkKitSchema.tables)
-            #expect(try await objectNames(store.writer, type: "index") == BenchmarkKitSchema.indexNames)
+            #expect(try await store.schemaVersion() == 2)
+            #expect(try await objectNames(store.writer, type: "table") == (BenchmarkKitSchema.tables + Self.totalsTables).sorted())
+            #expect(try await objectNames(store.writer, type: "index")
+                == (BenchmarkKitSchema.indexNames + Self.totalsIndexes).sorted())
+            #expect(try await objectNames(store.writer, type: "trigger")
+                == ["sales_totals_after_delete", "sales_totals_after_insert", "sales_totals_after_update"])
             let rows = try await store.writer.query("SELECT version, applied_at FROM schema_version")
-            #expect(rows.count == 1)
+            #expect(rows.count == 2)
             #expect(rows.first?.first == .integer(1))
             let appliedAt = try #require(rows.first?.last?.stringValue)
             #expect(appliedAt.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/) != nil)
@@ -24,33 +32,34 @@ struct MigrationTests {
         try await withTemporaryDirectory { dir in
             try await makeKitDatabase(at: dir + "/kit.sqlite")
             let kit = try SQLiteConnection(path: dir + "/kit.sqlite", readOnly: true)
-            let store = try await Store.open(path: dir + "/ours.sqlite")
-            let ours = try await schemaObjects(store.writer)
+            let db = try SQLiteConnection(path: dir + "/ours.sqlite", readOnly: false)
+            try await Migrator.migrate(db, migrations: Array(Migrations.all.prefix(1)))
+            let ours = try await schemaObjects(db)
             #expect(ours.count == 7 + 10 + 5)  // tables, named indexes, UNIQUE/TEXT-key autoindexes
             #expect(try await schemaObjects(kit) == ours)
         }
     }
 
-    @Test("a database made by the benchmark kit is current and left untouched")
-    func kitDatabaseIsCurrent() async throws {
+    @Test("a database made by the benchmark kit keeps its schema and rows and gains migration 2")
+    func kitDatabaseIsUpgraded() async throws {
         try await withTemporaryDirectory { dir in
             let path = dir + "/kit.sqlite"
             try await makeKitDatabase(at: path)
-            let before = try SQLiteConnection(path: path, readOnly: true)
-            let cookie = try await scalar(before, "PRAGMA schema_version")
-            let objects = try await schemaObjects(before)
+            let objects = try await schemaObjects(SQLiteConnection(path: path, readOnly: true))
 
             let store = try await Store.open(path: path)
             #expect(try await Migrator.migrate(store.writer).isEmpty)
-            #expect(try await scalar(store.writer, "PRAGMA schema_version") == cookie)
-            #expect(try await schemaObjects(store.writer) == objects)
-            #expect(try await store.writer.query("SELECT version, applied_at FROM schema_version")
-                == [[.integer(1), .text(kitAppliedAt)]])
+            let upgraded = try await schemaObjects(store.writer)
+            #expect(objects.allSatisfy { upgraded.contains($0) })
+            #expect(upgraded.count == objects.count + Self.totalsTables.count + Self.totalsIndexes.count + 3)
+            let versions = try await store.writer.query("SELECT version, applied_at FROM schema_version ORDER BY version")
+            #expect(versions.first == [.integer(1), .text(kitAppliedAt)])
+            #expect(versions.map { $0[0] } == [.integer(1), .integer(2)])
             #expect(try await scalar(store.reader(), "SELECT count(*) FROM categories") == 1)
         }
     }
 
-    @Test("reopening is idempotent: still version 1, still one row, same applied_at")
+    @Test("reopening is idempotent: same versions, same rows, same applied_at")
     func reopenIsIdempotent() async throws {
         try await withTemporaryDirectory { dir in
             let path = dir + "/store.sqlite"
@@ -58,8 +67,8 @@ struct MigrationTests {
             let store = try await Store.open(path: path)
             let second = try await store.writer.query("SELECT * FROM schema_version")
             #expect(second == first)
-            #expect(second.count == 1)
-            #expect(try await store.schemaVersion() == 1)
+            #expect(second.count == Migrations.latestVersion)
+            #expect(try await store.schemaVersion() == Migrations.latestVersion)
             #expect(try await Migrator.migrate(store.writer) == [])
         }
     }
@@ -82,7 +91,7 @@ struct MigrationTests {
         try await withTemporaryDirectory { dir in
             let db = try SQLiteConnection(path: dir + "/store.sqlite", readOnly: false)
             let broken = Migrations.all + [
-                Migration(version: 2, description: "add widgets", sql: """
+                Migration(version: Migrations.latestVersion + 1, description: "add widgets", sql: """
                     CREATE TABLE widgets (id INTEGER PRIMARY KEY);
                     INSERT INTO no_such_table VALUES (1);
                     """),
@@ -94,9 +103,9 @@ struct MigrationTests {
                 Issue.record("expected migrationFailed, got \(String(describing: error))")
                 return
             }
-            #expect(version == 2)
+            #expect(version == Migrations.latestVersion + 1)
             #expect(message.contains("add widgets") && message.contains("no such table"))
-            #expect(try await Migrator.currentVersion(db) == 1)
+            #expect(try await Migrator.currentVersion(db) == Migrations.latestVersion)
             #expect(try await objectNames(db, type: "table").contains("widgets") == false)
             #expect(await db.isInTransaction == false)
         }
@@ -105,7 +114,7 @@ struct MigrationTests {
     @Test("the migration list runs 1, 2, 3, … and a list out of order is refused")
     func migrationListIsWellFormed() async throws {
         #expect(Migrations.all.map(\.version) == Array(1...Migrations.latestVersion))
-        #expect(Migrations.latestVersion == 1)
+        #expect(Migrations.latestVersion == 2)
         try await withTemporaryDirectory { dir in
             let db = try SQLiteConnection(path: dir + "/store.sqlite", readOnly: false)
             let skipping = [Migration(version: 2, description: "skips 1", sql: "SELECT 1")]
@@ -124,9 +133,10 @@ struct MigrationTests {
             try FileManager.default.copyItem(atPath: source, toPath: path)
             let before = try await SQLiteConnection(path: path, readOnly: true).query("SELECT * FROM schema_version")
             let store = try await Store.open(path: path)
-            #expect(try await store.writer.query("SELECT * FROM schema_version") == before)
-            #expect(try await store.schemaVersion() == 1)
-            #expect(try await objectNames(store.writer, type: "index") == BenchmarkKitSchema.indexNames)
+            #expect(try await store.writer.query("SELECT * FROM schema_version WHERE version = 1") == before)
+            #expect(try await store.schemaVersion() == Migrations.latestVersion)
+            #expect(try await objectNames(store.writer, type: "index")
+                == (BenchmarkKitSchema.indexNames + Self.totalsIndexes).sorted())
             let fresh = try await Store.open(path: dir + "/fresh.sqlite")
             let userObjects = { (rows: [[SQLValue]]) in rows.filter { $0[1].stringValue?.hasPrefix("sqlite_stat") == false } }
             #expect(userObjects(try await schemaObjects(store.writer)) == userObjects(try await schemaObjects(fresh.writer)))

@@ -1,0 +1,347 @@
+import Foundation
+import JSONRPC
+import Store
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs test suites in the background and answers for them (`run_tests`, `get_test_result`).
+///
+/// Guarantees: at most `maxConcurrentRuns` executions at once (a further start is
+/// `MCP_TEST_RUNNING` naming the running one); every execution is a row of `test_executions` from
+/// the moment `run_tests` answers, updated when it ends, so results survive a restart, and a row
+/// left `running` by a server that is gone reads `interrupted` after ``recoverInterrupted()``;
+/// long polls wait on continuations (no sleeping loops), end at their deadline, when the execution
+/// ends, or when their task is cancelled.
+public actor TestRunner {
+    /// What the runner may run and with what.
+    public struct Settings: Sendable {
+        public var suites: [String: TestSuite]
+        /// Executions at once (`max_concurrent_runs`).
+        public var maxConcurrentRuns: Int
+        /// Percent of the database's volume in use above which the `system` disk check fails.
+        public var diskThreshold: Double
+        /// The environment commands start from (a suite's `environment` is laid over it).
+        public var environment: [String: String]
+
+        public init(suites: [String: TestSuite], maxConcurrentRuns: Int = 1, diskThreshold: Double = StatusMonitor.Thresholds.defaultPercent,
+                    environment: [String: String] = TestRunner.serverEnvironment()) {
+            self.suites = suites
+            self.maxConcurrentRuns = max(1, maxConcurrentRuns)
+            self.diskThreshold = diskThreshold
+            self.environment = environment
+        }
+    }
+
+    /// What `run_tests` asked for.
+    public struct Options: Sendable {
+        public var coverage = false
+        /// `json` (the default), `junit` or `tap`: the latter two add the normalised report.
+        public var reporter = "json"
+        /// Overrides the suite's timeout.
+        public var timeout: Duration?
+
+        public init(coverage: Bool = false, reporter: String = "json", timeout: Duration? = nil) {
+            self.coverage = coverage
+            self.reporter = reporter
+            self.timeout = timeout
+        }
+    }
+
+    /// Longest `wait_seconds` of `get_test_result`.
+    public static let maxWaitSeconds = 60
+    /// `estimated_duration` of a command suite with no finished run yet, in seconds.
+    public static let defaultCommandEstimate = 30.0
+    /// `estimated_duration` of a built-in suite with no finished run yet, in seconds.
+    public static let defaultBuiltInEstimate = 1.0
+    /// Finished runs whose median is the estimate.
+    public static let estimateHistory = 10
+
+    private struct Live {
+        let id: String
+        let testType: String
+        let startedAt: String
+        let started: ContinuousClock.Instant
+        let capture: OutputCapture?
+        /// Cases known so far for a built-in suite.
+        var partial: TestReport?
+        /// Tests the suite will run, when known.
+        let plannedTotal: Int?
+        var task: Task<Void, Never>?
+    }
+
+    private struct Waiter {
+        let executionID: String
+        let continuation: CheckedContinuation<Void, Never>
+        var timer: Task<Void, Never>?
+    }
+
+    let store: Store
+    let settings: Settings
+    private var live: [String: Live] = [:]
+    private var runningOrder: [String] = []
+    private var waiters: [UInt64: Waiter] = [:]
+    private var nextWaiter: UInt64 = 0
+
+    /// A runner recording into `store`'s `test_executions`. Call ``recoverInterrupted()`` once before serving.
+    public init(store: Store, settings: Settings) {
+        self.store = store
+        self.settings = settings
+    }
+
+    /// The server's environment without its secrets (`LUSTORES_API_KEYS`), for commands.
+    public nonisolated static func serverEnvironment() -> [String: String] {
+        ProcessInfo.processInfo.environment.filter { $0.key != "LUSTORES_API_KEYS" }
+    }
+
+    // MARK: - Start
+
+    /// Starts `testType` and answers at once with `execution_id`, `status: running`, `started_at`
+    /// and `estimated_duration`.
+    public func start(_ testType: String, options: Options = Options()) async throws(ToolError) -> JSONValue {
+        guard let suite = settings.suites[testType] else {
+            let configured = settings.suites.keys.sorted()
+            throw ToolError(.invalidRequest,
+                            "the \(testType) suite is not configured; configured suites: \(configured.joined(separator: ", "))",
+                            details: JSONObject([("test_type", .string(testType)), ("configured", .array(configured.map(JSONValue.string)))]))
+        }
+        if runningOrder.count >= settings.maxConcurrentRuns, let first = runningOrder.first {
+            throw ToolError(.testRunning, "a test execution is already running: \(first)",
+                            details: JSONObject([("execution_id", .string(first)), ("running", .array(runningOrder.map(JSONValue.string)))]))
+        }
+        // Reserve the slot before the first suspension, so concurrent calls see it.
+        let id = Self.newExecutionID()
+        let startedAt = Timestamp.now()
+        var capture: OutputCapture?
+        var planned: Int?
+        switch suite.kind {
+        case .command(let command):
+            let flag = NotifyFlag()
+            let format = command.results.flatMap { $0.path == nil ? $0.format : nil }
+            capture = OutputCapture(documentLimit: format.map { $0.isLineOriented ? nil : CommandSuiteRun.maxStdoutDocumentBytes } ?? nil,
+                                    lineFormat: format) { [weak self] _ in
+                guard let self, !flag.pending.exchange(true, ordering: .acquiringAndReleasing) else { return }
+                Task { await self.progressed(id, flag) }
+            }
+        case .builtIn(let builtIn):
+            planned = builtIn.checkNames.count
+        }
+        live[id] = Live(id: id, testType: testType, startedAt: startedAt, started: .now, capture: capture,
+                        partial: nil, plannedTotal: planned, task: nil)
+        runningOrder.append(id)
+        let estimate = await estimatedDuration(testType, builtIn: planned != nil)
+        do {
+            let owner: JSONValue = ["runner_pid": .integer(Int64(getpid()))]
+            try await store.writer.run(
+                "INSERT INTO test_executions (execution_id, test_type, status, started_at, results) VALUES (?, ?, 'running', ?, ?)",
+                [.text(id), .text(testType), .text(startedAt), .text(JSONWriter.string(owner))])
+        } catch {
+            live[id] = nil
+            runningOrder.removeAll { $0 == id }
+            throw ToolError(.unavailable, "the database cannot record the execution: \(error)")
+        }
+        live[id]?.task = Task { await self.execute(id, suite, options, capture: capture) }
+        return ["execution_id": .string(id), "status": "running", "started_at": .string(startedAt),
+                "estimated_duration": .double(estimate)]
+    }
+
+    /// `test_` and 16 hex digits from the system's cryptographic generator.
+    static func newExecutionID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let hex = String(generator.next() as UInt64, radix: 16)
+        return "test_" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Median duration of the suite's last ``estimateHistory`` completed runs, or the default.
+    private func estimatedDuration(_ testType: String, builtIn: Bool) async -> Double {
+        let rows = (try? await store.reader().query(
+            "SELECT results FROM test_executions WHERE test_type = ? AND status = 'completed' ORDER BY started_at DESC LIMIT ?",
+            [.text(testType), .integer(Int64(Self.estimateHistory))])) ?? []
+        let durations = rows.compactMap { $0.first?.stringValue.flatMap { try? JSONParser.parse($0) }?["duration"]?.doubleValue }.sorted()
+        guard !durations.isEmpty else { return builtIn ? Self.defaultBuiltInEstimate : Self.defaultCommandEstimate }
+        let middle = durations.count / 2
+        let median = durations.count % 2 == 1 ? durations[middle] : (durations[middle - 1] + durations[middle]) / 2
+        return (median * 1000).rounded() / 1000
+    }
+
+    // MARK: - Run
+
+    private func execute(_ id: String, _ suite: TestSuite, _ options: Options, capture: OutputCapture?) async {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var record: TestExecutionRecord
+        switch suite.kind {
+        case .builtIn(let builtIn):
+            let environment = BuiltInSuite.Environment(store: store, diskThreshold: settings.diskThreshold)
+            let report = await builtIn.run(environment) { [weak self] partial in await self?.checked(id, partial) }
+            record = TestExecutionRecord(status: "completed", report: report, duration: Self.seconds(clock.now - started))
+        case .command(let command):
+            record = await CommandSuiteRun.run(command, name: suite.name, options: options, capture: capture ?? OutputCapture(),
+                                               environment: settings.environment)
+        }
+        if Task.isCancelled {
+            record.status = "interrupted"
+            record.reason = "the server stopped during the run"
+        }
+        record.rendered = await Self.render(record.report, as: options.reporter, name: suite.name)
+        await finish(id, record)
+    }
+
+    /// The report in the `reporter` format (nil for `json`), rendered off the actor.
+    private nonisolated static func render(_ report: TestReport, as reporter: String, name: String) async -> (format: String, content: String)? {
+        switch reporter {
+        case "junit": return ("junit", JUnitReport.render(report, name: name))
+        case "tap": return ("tap", TAPReport.render(report))
+        default: return nil
+        }
+    }
+
+    private func finish(_ id: String, _ record: TestExecutionRecord) async {
+        let statement = "UPDATE test_executions SET status = ?, completed_at = ?, results = ?, output_tail = ? WHERE execution_id = ?"
+        let values: [SQLValue] = [.text(record.status), .text(Timestamp.now()), .text(JSONWriter.string(record.resultsJSON)),
+                                  record.outputTail.map(SQLValue.text) ?? .null, .text(id)]
+        do {
+            try await store.writer.run(statement, values)
+        } catch {
+            // The row stays `running`; the next start marks it interrupted.
+            FileHandle.standardError.write(Data("lustores-mcp: cannot record the end of \(id): \(error)\n".utf8))
+        }
+        live[id] = nil
+        runningOrder.removeAll { $0 == id }
+        wake(executionID: id)
+    }
+
+    private func checked(_ id: String, _ partial: TestReport) {
+        live[id]?.partial = partial
+        wake(executionID: id)
+    }
+
+    private func progressed(_ id: String, _ flag: NotifyFlag) {
+        flag.pending.store(false, ordering: .releasing)
+        wake(executionID: id)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    // MARK: - Results
+
+    /// The `get_test_result` answer. With `waitSeconds` > 0 and the execution running, waits until
+    /// it ends, the time is up or the task is cancelled, calling `progress(finished, total)` with
+    /// the number of tests finished whenever it grows.
+    public func result(of id: String, waitSeconds: Int = 0,
+                       progress: (@Sendable (Int, Int?) -> Void)? = nil) async throws(ToolError) -> JSONValue {
+        let deadline = ContinuousClock.now + .seconds(max(0, min(waitSeconds, Self.maxWaitSeconds)))
+        while let execution = live[id], ContinuousClock.now < deadline, !Task.isCancelled {
+            progress?(finishedCount(execution), execution.plannedTotal)
+            await waitForChange(of: id, until: deadline)
+        }
+        if let execution = live[id] { return liveJSON(execution) }
+        let rows: [[SQLValue]]
+        do {
+            rows = try await store.reader().query(TestExecutionRecord.selectSQL, [.text(id)])
+        } catch {
+            throw ToolError(.unavailable, "the database cannot be reached: \(error)")
+        }
+        // A run that ended while we read: the row is written before the execution leaves `live`.
+        guard let row = rows.first, row.count == 7 else {
+            throw ToolError(.notFound, "no test execution \(id)", details: JSONObject([("execution_id", .string(id))]))
+        }
+        return TestExecutionRecord.json(row: row)
+    }
+
+    private func finishedCount(_ execution: Live) -> Int {
+        execution.partial?.total ?? execution.capture?.finishedCount ?? 0
+    }
+
+    private func liveJSON(_ execution: Live) -> JSONValue {
+        let report = execution.partial ?? execution.capture?.partialReport ?? TestReport()
+        var results = TestExecutionRecord.counts(report, duration: Self.seconds(.now - execution.started))
+        results.append("coverage", .null)
+        return .object(JSONObject([
+            ("execution_id", .string(execution.id)), ("test_type", .string(execution.testType)), ("status", "running"),
+            ("started_at", .string(execution.startedAt)), ("completed_at", .null), ("results", .object(results)),
+            ("output_tail", execution.capture.map { .string($0.tail) } ?? .null),
+        ]))
+    }
+
+    /// Suspends until `wake(executionID:)` for `id`, the deadline, or cancellation.
+    private func waitForChange(of id: String, until deadline: ContinuousClock.Instant) async {
+        let token = nextWaiter
+        nextWaiter += 1
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                guard !Task.isCancelled else { return continuation.resume() }
+                let timer = Task { [weak self] in
+                    try? await Task.sleep(until: deadline, clock: .continuous)
+                    await self?.wake(token: token)
+                }
+                waiters[token] = Waiter(executionID: id, continuation: continuation, timer: timer)
+            }
+        } onCancel: {
+            Task { [weak self] in await self?.wake(token: token) }
+        }
+    }
+
+    private func wake(token: UInt64) {
+        guard let waiter = waiters.removeValue(forKey: token) else { return }
+        waiter.timer?.cancel()
+        waiter.continuation.resume()
+    }
+
+    private func wake(executionID: String) {
+        for (token, waiter) in waiters where waiter.executionID == executionID {
+            wake(token: token)
+        }
+    }
+
+    // MARK: - Lifecycle
+
+    /// Marks `interrupted` every row left `running` by a server process that no longer exists
+    /// (or by an earlier life of this pid); returns how many. Call once at start-up.
+    @discardableResult
+    public func recoverInterrupted() async throws(StoreError) -> Int {
+        let rows = try await store.writer.query("SELECT execution_id, results FROM test_executions WHERE status = 'running'")
+        var count = 0
+        for row in rows {
+            guard let id = row.first?.stringValue, live[id] == nil else { continue }
+            let owner = row.count > 1 ? row[1].stringValue.flatMap { try? JSONParser.parse($0) }?["runner_pid"]?.integerValue : nil
+            if let owner, let pid = pid_t(exactly: owner), pid != getpid(), kill(pid, 0) == 0 || errno == EPERM {
+                continue  // another server on the same database is running it
+            }
+            let results: JSONValue = ["reason": "cut off by a restart of the server"]
+            try await store.writer.run(
+                "UPDATE test_executions SET status = 'interrupted', completed_at = ?, results = ? WHERE execution_id = ? AND status = 'running'",
+                [.text(Timestamp.now()), .text(JSONWriter.string(results)), .text(id)])
+            count += 1
+        }
+        return count
+    }
+
+    /// Stops every running execution (their process groups are killed), records them as
+    /// `interrupted`, and returns when that is written.
+    public func shutdown() async {
+        let tasks = live.values.compactMap(\.task)
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+    }
+
+    /// Returns when no execution is running (for `lustores-mcp call run_tests`, whose process
+    /// must outlive the run it started).
+    public func waitUntilIdle() async {
+        while let task = live.values.compactMap(\.task).first {
+            await task.value
+        }
+    }
+
+    /// Executions running now.
+    public var runningExecutions: [String] { runningOrder }
+}
+
+/// Set while a progress wake-up is on its way, so a flood of output lines costs one task at a time.
+private final class NotifyFlag: Sendable {
+    let pending = Atomic(false)
+}

@@ -1,0 +1,175 @@
+/// How much demo data to make, and from which seed.
+public struct DemoDataOptions: Sendable, Equatable {
+    /// Sales made when no number is given (also what a new default database gets).
+    public static let defaultSales = 5_000
+    /// Items made when no number is given.
+    public static let defaultItems = 500
+    /// The seed when none is given.
+    public static let defaultSeed: UInt64 = 42
+    /// Charge codes made: a few dozen research groups and facilities.
+    public static let chargeCodeCount = 36
+    /// Days of trading history, ending on the day of `end`.
+    public static let historyDays = 730
+    /// Most sales one run may make.
+    public static let maximumSales = 20_000_000
+    /// Most items one run may make.
+    public static let maximumItems = 1_000_000
+
+    public var sales: Int
+    public var items: Int
+    public var seed: UInt64
+    /// Every sale is made before this instant (seconds since the epoch, UTC): normally "now", so
+    /// the data runs up to today without a sale in the future.
+    public var end: Int64
+
+    public init(sales: Int = defaultSales, items: Int = defaultItems, seed: UInt64 = defaultSeed, end: Int64) {
+        self.sales = sales
+        self.items = items
+        self.seed = seed
+        self.end = end
+    }
+}
+
+/// What a demo-data run wrote.
+public struct DemoDataSummary: Sendable, Equatable {
+    public var categories: Int
+    public var items: Int
+    public var chargeCodes: Int
+    public var sales: Int
+    public var lines: Int
+    /// `created_at` of the oldest and newest sale, when there are sales.
+    public var firstSale: String?
+    public var lastSale: String?
+}
+
+/// Why demo data was not made.
+public enum DemoDataError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The database already holds data; demo data only fills an empty store.
+    case notEmpty(items: Int64, sales: Int64)
+    /// A count outside its limit.
+    case outOfRange(String)
+    /// The store failed.
+    case store(StoreError)
+
+    public var description: String {
+        switch self {
+        case .notEmpty(let items, let sales):
+            return "the database already holds \(items) items and \(sales) sales; demo-data only fills an empty "
+                + "database (name a new file with --database)"
+        case .outOfRange(let message): return message
+        case .store(let error): return error.description
+        }
+    }
+}
+
+/// Deterministic, realistic data for a physics department's stores counter: components, cables,
+/// chemicals and cryogens (sold by the litre or kilogram, in fractions), glassware, consumables,
+/// optics, vacuum parts, fasteners, tools, PPE, zero-rated books and stationery; a few dozen charge
+/// codes with validity windows and holds; sales of 1–6 lines on weekday opening hours (08:30–17:00
+/// UTC, quieter in summer, closed over Christmas) over the two years before `end`, 2.5% refunded.
+///
+/// Guarantees: the same options give the same rows, byte for byte; every sale's totals are the sums
+/// of its lines, each line rounded half-up to the penny (`ScaledDecimal`); sale references are
+/// unique; nothing is written unless the whole run succeeds (one transaction), and nothing at all
+/// when the store already holds items or sales.
+public enum DemoData {
+    /// How often `progress` is told, in sales.
+    public static let progressInterval = 50_000
+
+    /// Fills `store` (which must hold no items and no sales) and returns what was written.
+    /// `progress(done, total)` is called from the writer's thread as sales are written.
+    public static func generate(_ options: DemoDataOptions, into store: Store,
+                                progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws(DemoDataError)
+        -> DemoDataSummary
+    {
+        guard (0...DemoDataOptions.maximumSales).contains(options.sales) else {
+            throw .outOfRange("--sales must be from 0 to \(DemoDataOptions.maximumSales), not \(options.sales)")
+        }
+        guard (1...DemoDataOptions.maximumItems).contains(options.items) else {
+            throw .outOfRange("--items must be from 1 to \(DemoDataOptions.maximumItems), not \(options.items)")
+        }
+        let plan = try DemoSchedule(options: options)
+        let large = options.sales >= 100_000
+        do {
+            if large {
+                try await store.writer.execute("PRAGMA cache_size = -262144")  // 256 MiB while the indexes grow
+            }
+            let outcome: Result<DemoDataSummary, any Error>
+            do {
+                outcome = .success(try await store.writer.transaction { db in
+                    try DemoWriter(options: options, schedule: plan, progress: progress).write(on: db)
+                })
+            } catch {
+                outcome = .failure(error)
+            }
+            if large {
+                try? await store.writer.execute("PRAGMA cache_size = -2000")  // SQLite's default
+            }
+            return try outcome.get()
+        } catch let error as DemoDataError {
+            throw error
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch {
+            throw .store(.sqlite(code: 1, message: "\(error)", sql: "demo data"))
+        }
+    }
+}
+
+/// When the demo sales happen: trading days in the history window and how many sales each gets.
+struct DemoSchedule: Sendable {
+    /// Opening hours, seconds after midnight UTC.
+    static let opening = 8 * 3600 + 30 * 60
+    static let closing = 17 * 3600
+
+    struct Day: Sendable {
+        /// Day number since 1970-01-01.
+        let day: Int64
+        /// First second of the sales window (seconds since the epoch) and its length.
+        let start: Int64
+        let length: Int
+        let count: Int
+    }
+
+    let days: [Day]
+
+    init(options: DemoDataOptions) throws(DemoDataError) {
+        var random = DemoRandom(seed: options.seed ^ 0x5EED_0000_DA7A)
+        let lastDay = UTCTime.day(of: options.end)
+        let firstDay = lastDay - Int64(DemoDataOptions.historyDays) + 1
+        for wholeDay in [false, true] {
+            var candidates: [(day: Int64, start: Int64, length: Int, weight: Double)] = []
+            for day in firstDay...lastDay {
+                let date = UTCTime.civil(days: day)
+                let weekday = Int((day % 7 + 7 + 3) % 7)  // 0 = Monday; 1970-01-01 was a Thursday
+                let closed = weekday >= 5 || (date.month == 12 && date.day >= 24) || (date.month == 1 && date.day == 1)
+                let seasonal = date.month == 8 ? 0.55 : (date.month == 7 || date.month == 9 ? 0.8 : 1.0)
+                let jitter = 0.8 + 0.4 * random.unit()
+                let open = day * UTCTime.secondsPerDay + Int64(wholeDay ? 0 : Self.opening)
+                let close = min(day * UTCTime.secondsPerDay + Int64(wholeDay ? 86_400 : Self.closing), options.end)
+                guard !closed, close > open else { continue }
+                let full = Double(wholeDay ? 86_400 : Self.closing - Self.opening)
+                candidates.append((day, open, Int(close - open), seasonal * jitter * Double(close - open) / full))
+            }
+            let counts = Self.apportion(options.sales, weights: candidates.map(\.weight))
+            if zip(candidates, counts).allSatisfy({ $0.length >= $1 }) {
+                days = zip(candidates, counts).map { Day(day: $0.day, start: $0.start, length: $0.length, count: $1) }
+                return
+            }
+        }
+        throw .outOfRange("\(options.sales) sales do not fit in \(DemoDataOptions.historyDays) days at one a second; "
+            + "ask for fewer")
+    }
+
+    /// `total` split in proportion to `weights` by the largest-remainder method (sums exactly).
+    static func apportion(_ total: Int, weights: [Double]) -> [Int] {
+        let sum = weights.reduce(0, +)
+        guard total > 0, sum > 0 else { return weights.map { _ in 0 } }
+        let quotas = weights.map { Double(total) * $0 / sum }
+        var counts = quotas.map { Int($0) }
+        let remainder = total - counts.reduce(0, +)
+        let order = quotas.indices.sorted { (quotas[$0] - Double(counts[$0]), $1) > (quotas[$1] - Double(counts[$1]), $0) }
+        for index in order.prefix(remainder) { counts[index] += 1 }
+        return counts
+    }
+}

@@ -1,0 +1,14 @@
+import LUStores
+import MCP
+import Store
+
+/// The full registry the server builds, over `store`: the one way tests make it.
+func fullRegistry(_ store: Store, catalog: InventoryCatalog? = nil, runner: TestRunner? = nil) throws -> ToolRegistry {
+    let testRunner = try runner ?? TestRunner(store: store, settings: .init(suites: TestSuite.suites(from: nil), diskThreshold: 100))
+    let inventory = try catalog ?? InventoryCatalog(store: store)
+    return LUStoresTools.registry(monitor: StatusMonitor(store: store, environment: "test"), ledger: DataFixture.ledger(store),
+                                  catalog: inventory, testRunner: testRunner)
+}
+
+/// Every tool, in the order `tools/list` shows them.
+let allToolNames = ["get_status", "get_sales", "get_inventory", "run_tests", "get_test_result"]
