@@ -75,6 +75,11 @@ public final class MCPSessions: Sendable {
         }
     }
 
+    /// How many calls of session `session` are in flight.
+    func inFlightCount(session: String) -> Int {
+        inFlight.withLock { $0[session]?.count ?? 0 }
+    }
+
     /// Cancels request `request` of session `session`, if it is in flight.
     func cancel(session: String, request: RequestID) {
         let cancel = inFlight.withLock { $0[session]?[request] }
