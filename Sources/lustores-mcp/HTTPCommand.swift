@@ -41,7 +41,9 @@ enum HTTPCommand {
         let handler = HTTPShimHandler(rest: RESTRouter(registry: registry, gate: gate), mcp: mcp)
         let server: HTTPServer
         do {
-            server = try HTTPServer(host: options.host, port: options.port, handler: handler, logger: logger)
+            // LUSTORES_HTTP_EVENT_LOOPS (1…16, default 2): event loop threads.
+            let loops = environment["LUSTORES_HTTP_EVENT_LOOPS"].flatMap(Int.init).map { min(16, max(1, $0)) } ?? 2
+            server = try HTTPServer(host: options.host, port: options.port, eventLoops: loops, handler: handler, logger: logger)
         } catch {
             complain(error.description)
             return 1

@@ -30,4 +30,23 @@ import Testing
         server.process.terminate()
         #expect(await server.finish().0 == 0)
     }
+
+    /// schemathesis (PyPI) against schemas/openapi.json and the live binary: every check on the
+    /// REST routes, every check but positive data acceptance on /mcp (Tests/Interop/schemathesis.sh).
+    @Test func schemathesisFindsNoFailures() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Paths.repositoryRoot + "/Tests/Interop/schemathesis.sh", productBinary().path, "25"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = await blocking { () -> String in
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(process.terminationStatus == 0, "\(text.suffix(3000))")
+        #expect(text.components(separatedBy: " passed").count >= 3)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import HTTPShim
 
@@ -64,7 +65,7 @@ func stop(_ server: HTTPServer) async {
 
     @Test func aSlowClientHoldsUpNobodyAndTimesOut() async throws {
         var limits = HTTPLimits()
-        limits.headerTimeoutSeconds = 1.0
+        limits.headerTimeoutSeconds = 2.5
         let server = try startServer(limits: limits)
         let port = server.port
         async let slow = onThread { () -> (String, Double) in
@@ -73,7 +74,10 @@ func stop(_ server: HTTPServer) async {
             let start = Date()
             for byte in "GET /slow HTTP/1.1\r\nHost: a\r\n\r\n".utf8 {
                 if !client.send([byte]) { break }
-                usleep(200_000)  // 5 bytes a second: the head cannot arrive within 1 s
+                // One byte a second (the head cannot arrive within 2.5 s), stopping as soon as
+                // the server answers.
+                var entry = pollfd(fd: client.descriptor, events: Int16(POLLIN), revents: 0)
+                if poll(&entry, 1, 1000) > 0 { break }
             }
             return (client.read(), Date().timeIntervalSince(start))
         }
@@ -90,7 +94,64 @@ func stop(_ server: HTTPServer) async {
         let (slowAnswer, slowElapsed) = await slow
         #expect(slowAnswer.hasPrefix("HTTP/1.1 408 "))
         #expect(slowAnswer.contains("Connection: close"))
-        #expect(slowElapsed < 3.5)
+        #expect(slowElapsed > 2.4 && slowElapsed < 4)
+        await stop(server)
+    }
+
+    @Test func bodiesUpToTheLimitAndRefusalsPastIt() async throws {
+        let counting = ClosureHandler { request in HTTPResponse(status: 200, body: .bytes(Array(String(request.body.count).utf8))) }
+        let server = try startServer(handler: counting)
+        let port = server.port
+        let (accepted, refused, headers) = await onThread { () -> (String, String, String) in
+            let body = String(repeating: "x", count: 1 << 20)
+            let first = SocketClient(port: port)
+            first?.send("POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: \(1 << 20)\r\n\r\n" + body)
+            let accepted = first?.readResponses(1) ?? ""
+            first?.close()
+            // Refused from the header alone: the body is never sent.
+            let second = SocketClient(port: port)
+            second?.send("POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: \((1 << 20) + 1)\r\n\r\n")
+            let refused = second?.read() ?? ""
+            second?.close()
+            let third = SocketClient(port: port)
+            third?.send("GET / HTTP/1.1\r\nHost: a\r\nX: " + String(repeating: "h", count: 40_000) + "\r\n\r\n")
+            let headers = third?.read() ?? ""
+            third?.close()
+            // Refused while the client is still uploading: it must read the 413, not a reset.
+            let fourth = SocketClient(port: port)
+            fourth?.send("POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: \(4 << 20)\r\n\r\n" + String(repeating: "y", count: 4 << 20))
+            let uploading = fourth?.read() ?? ""
+            fourth?.close()
+            return (accepted, refused + "|" + uploading, headers)
+        }
+        #expect(responses(accepted).first?.body == String(1 << 20))
+        let parts = refused.components(separatedBy: "|")
+        #expect(parts.first?.hasPrefix("HTTP/1.1 413 ") == true)
+        #expect(parts.last?.hasPrefix("HTTP/1.1 413 ") == true, "\(parts.last ?? "")")
+        #expect(headers.hasPrefix("HTTP/1.1 431 "))
+        await stop(server)
+    }
+
+    /// RFC 9112 §9.6: after the last answer the server shuts down its side and keeps reading for
+    /// a while, so bytes the client is still sending do not provoke a reset that could destroy
+    /// the answer before the client reads it.
+    @Test func closingLingers() async throws {
+        let server = try startServer()
+        let port = server.port
+        let (answer, laterSendsSucceed) = await onThread { () -> (String, Bool) in
+            guard let client = SocketClient(port: port) else { return ("", false) }
+            defer { client.close() }
+            client.send("GET /bye HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            let answer = client.read()  // ends at the server's FIN
+            var ok = true
+            for _ in 0..<3 {
+                ok = ok && client.send(Array(repeating: 0x41, count: 1000))
+                usleep(100_000)
+            }
+            return (answer, ok)
+        }
+        #expect(responses(answer).first?.body == "/bye")
+        #expect(laterSendsSucceed)
         await stop(server)
     }
 
@@ -118,8 +179,10 @@ func stop(_ server: HTTPServer) async {
         let port = server.port
         let (refused, stillServed) = await onThread { () -> (String, String) in
             let held = (0..<3).compactMap { _ in SocketClient(port: port) }
-            held[0].send("GET /warm HTTP/1.1\r\nHost: a\r\n\r\n")
-            _ = held[0].readResponses(1)  // all three are accepted by now
+            for client in held {  // each is accepted (by whichever loop) once it has an answer
+                client.send("GET /warm HTTP/1.1\r\nHost: a\r\n\r\n")
+                _ = client.readResponses(1)
+            }
             let extra = SocketClient(port: port)
             let refused = extra?.read() ?? ""
             extra?.close()
@@ -132,6 +195,48 @@ func stop(_ server: HTTPServer) async {
         #expect(refused.contains("MCP_UNAVAILABLE"))
         #expect(responses(stillServed).first?.body == "/held")
         await stop(server)
+    }
+
+    @Test func aClosedConnectionCancelsItsHandlers() async throws {
+        let cancelled = Mutex(false)
+        let waiting = ClosureHandler { _ in
+            try? await Task.sleep(for: .seconds(5))
+            if Task.isCancelled { cancelled.withLock { $0 = true } }
+            return HTTPResponse(status: 200)
+        }
+        let server = try startServer(handler: waiting)
+        let port = server.port
+        await onThread {
+            guard let client = SocketClient(port: port) else { return }
+            client.send("GET /wait HTTP/1.1\r\nHost: a\r\n\r\n")
+            usleep(100_000)
+            client.close()
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        while !cancelled.withLock({ $0 }) && clock.now - start < .seconds(3) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(cancelled.withLock { $0 })
+        await stop(server)
+    }
+
+    @Test func shutdownAnswersEveryPipelinedRequestAlreadyReceived() async throws {
+        let server = try startServer()
+        let port = server.port
+        async let answer = onThread { () -> String in
+            guard let client = SocketClient(port: port) else { return "" }
+            defer { client.close() }
+            client.send((1...3).map { "GET /p\($0)?delay=\(100 * $0 + 200) HTTP/1.1\r\nHost: a\r\n\r\n" }.joined())
+            return client.read()
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        server.shutdown()
+        await server.waitUntilStopped()
+        let text = await answer
+        let answers = responses(text)
+        #expect(answers.map(\.body) == ["/p1", "/p2", "/p3"])
+        #expect(answers.map { $0.headers["connection"] } == [nil, nil, "close"])
     }
 
     @Test func shutdownDrainsRequestsInFlight() async throws {

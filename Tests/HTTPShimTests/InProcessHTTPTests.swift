@@ -98,6 +98,29 @@ import Foundation
         #expect(version.hasPrefix("HTTP/1.1 505 "))
     }
 
+    /// Random streams of HTTP-ish fragments: every answer is a well-formed status line, in order,
+    /// and nothing crashes.
+    @Test func randomInputAlwaysGetsWellFormedAnswers() async {
+        let fragments = ["GET ", "POST ", "/a", "/%FF", "?x=1", " HTTP/1.1", " HTTP/1.0", "\r\n", "\n", "\r", "Host: a\r\n",
+                         "Content-Length: 3\r\n", "Content-Length: 99999999999\r\n", "Transfer-Encoding: chunked\r\n",
+                         "Connection: close\r\n", " folded\r\n", "\r\n\r\n", "abc", "\u{0}", ":", "X: y\r\n"]
+        var generator = SystemRandomNumberGenerator()
+        var limits = HTTPLimits()
+        limits.maxRequestLineBytes = 64
+        limits.maxHeaderBytes = 128
+        limits.maxHeaderCount = 4
+        limits.maxBodyBytes = 16
+        for _ in 0..<1500 {
+            let input = (0..<Int.random(in: 1...30, using: &generator)).map { _ in fragments.randomElement(using: &generator)! }.joined()
+            let output = await InProcessHTTP.exchange(input, handler: echoHandler, limits: limits,
+                                                      pieceSize: Int.random(in: 1...64, using: &generator))
+            guard !output.isEmpty else { continue }
+            #expect(output.hasPrefix("HTTP/1.1 "), "\(input.debugDescription) -> \(output.debugDescription)")
+            let statuses = output.components(separatedBy: "\r\n").filter { $0.hasPrefix("HTTP/1.1 ") }
+            #expect(statuses.allSatisfy { Int($0.dropFirst(9).prefix(3)) != nil })
+        }
+    }
+
     @Test func streamsBodiesChunked() async {
         let streaming = ClosureHandler { _ in
             let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()

@@ -15,7 +15,13 @@ func mcpRegistry() -> ToolRegistry {
         }
         return .success(["done": true])
     }
-    return ToolRegistry(fakeRegistry().tools + [progress], invalidArguments: LUStoresTools.invalidArguments)
+    let slow = Tool(name: "slow_tool", title: "Slow", description: "Waits 5 s unless cancelled.",
+                    inputSchema: ["type": "object"], outputSchema: ["type": "object"],
+                    annotations: ToolAnnotations(readOnlyHint: true, idempotentHint: true)) { _, _ in
+        try? await Task.sleep(for: .seconds(5))
+        return .success(["cancelled": .bool(Task.isCancelled)])
+    }
+    return ToolRegistry(fakeRegistry().tools + [progress, slow], invalidArguments: LUStoresTools.invalidArguments)
 }
 
 func mcpShim(sessions: MCPSessions = MCPSessions(), limits: RateLimits = RateLimits()) -> HTTPShimHandler {
@@ -52,7 +58,7 @@ func modern(_ method: String, id: Int = 1, params: String = "", name: String? = 
         #expect(initialized.status == 202 && initialized.body.isEmpty)
         let list = await exchange(handler, "POST", "/mcp", headers: headers, body: #"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#)
         #expect(list.status == 200)
-        #expect(try JSONParser.parse(list.body)["result"]?["tools"]?.arrayValue?.count == 6)
+        #expect(try JSONParser.parse(list.body)["result"]?["tools"]?.arrayValue?.count == 7)
         let call = await exchange(handler, "POST", "/mcp", headers: headers,
                                   body: #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_status","arguments":{}}}"#)
         #expect(try JSONParser.parse(call.body)["result"]?["structuredContent"]?["system"]?["status"] == "healthy")
@@ -152,6 +158,30 @@ func modern(_ method: String, id: Int = 1, params: String = "", name: String? = 
         #expect(!OriginPolicy(boundHost: "0.0.0.0").allowsHost("0.0.0.0:9000"))
         #expect(!OriginPolicy(boundHost: "127.0.0.1").allowsOrigin("http://localhost.evil.com"))
         #expect(!OriginPolicy(boundHost: "127.0.0.1").allowsOrigin("http://user@evil.com"))
+    }
+
+    @Test func notificationsCancelledStopsACallOfTheSameSession() async throws {
+        let sessions = MCPSessions()
+        let handler = mcpShim(sessions: sessions)
+        let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{}}}"#
+        let session = try #require(await exchange(handler, "POST", "/mcp", headers: jsonHeaders, body: initialize).headers["mcp-session-id"])
+        let headers = jsonHeaders + ["Mcp-Session-Id: \(session)"]
+        let clock = ContinuousClock()
+        let start = clock.now
+        async let slow = exchange(handler, "POST", "/mcp", headers: headers,
+                                  body: #"{"jsonrpc":"2.0","id":"s1","method":"tools/call","params":{"name":"slow_tool","arguments":{}}}"#)
+        // Cancel once the call is in flight (a cancellation for a request not yet running is
+        // ignored, as the spec allows).
+        while sessions.inFlightCount(session: session) == 0 && clock.now - start < .seconds(4) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let cancel = await exchange(handler, "POST", "/mcp", headers: headers,
+                                    body: #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"s1"}}"#)
+        #expect(cancel.status == 202)
+        let answer = await slow
+        // Not cancelled, the tool would answer 200 with a result after 5 s.
+        #expect(answer.status == 202)
+        #expect(clock.now - start < .seconds(4.9))
     }
 
     @Test func toolCallsCountAgainstTheirRESTLimit() async throws {

@@ -85,6 +85,10 @@ import Testing
         #expect(form.status == 415)
         let result = await exchange(shim(), "GET", "/api/mcp/test/test_1")
         #expect(result.status == 200 && result.body == #"{"execution_id":"test_1","status":"completed"}"#)
+        let waited = await exchange(shim(), "GET", "/api/mcp/test/test_1?wait_seconds=2")
+        #expect(waited.status == 200)
+        let tooLong = await exchange(shim(), "GET", "/api/mcp/test/test_1?wait_seconds=61")
+        #expect(tooLong.status == 400)
         let unknown = await exchange(shim(), "GET", "/api/mcp/test/test_9")
         #expect(unknown.status == 404)
         #expect(try JSONParser.parse(unknown.body)["error"]?["code"] == "MCP_NOT_FOUND")
@@ -118,7 +122,8 @@ import Testing
         func at(_ time: Double) async -> RateLimiter.Decision {
             await limiter.consume(identity: 0, kind: .status, monotonic: time, wall: 1000 + time)
         }
-        #expect(await at(0).remaining == 2)
+        let first = await at(0)
+        #expect(first.remaining == 2 && first.reset == 1010)
         #expect(await at(1).allowed)
         let third = await at(2)
         #expect(third.allowed && third.remaining == 0 && third.reset == 1010)

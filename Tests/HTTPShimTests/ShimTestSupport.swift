@@ -23,7 +23,8 @@ func fakeRegistry(including names: Set<String> = ["get_status", "run_tests", "ge
             .success(["execution_id": "test_1", "status": "running", "started_at": "2025-06-09T10:30:00Z",
                       "estimated_duration": 3, "test_type": arguments["test_type"] ?? .null])
         },
-        tool("get_test_result", ["type": "object", "properties": ["execution_id": ["type": "string", "minLength": 1]],
+        tool("get_test_result", ["type": "object", "properties": ["execution_id": ["type": "string", "minLength": 1, "maxLength": 64],
+                                                                  "wait_seconds": ["type": "integer", "minimum": 0, "maximum": 60]],
                                  "required": ["execution_id"], "additionalProperties": false]) { arguments, _ in
             arguments["execution_id"] == "test_1"
                 ? .success(["execution_id": "test_1", "status": "completed"])

@@ -13,7 +13,8 @@ import MCP
 /// (-32022, -32601 as 404, …), each with HTTP 400 unless said otherwise, echoing the request id.
 /// Notifications and responses are accepted with 202. A `tools/call` carrying a `progressToken`
 /// from a client that accepts `text/event-stream` is answered as an SSE stream: its progress
-/// notifications, then the response; everything else is one JSON response.
+/// notifications, then the response; everything else is one JSON response. A session's
+/// `notifications/cancelled` cancels the named call; a closed connection cancels its calls.
 public struct MCPEndpoint: HTTPHandler {
     public let server: MCPServer
     public let gate: AccessGate
@@ -159,7 +160,7 @@ public struct MCPEndpoint: HTTPHandler {
         if versionMismatch {
             return Self.rpcError(nil, .invalidRequest("Bad Request: MCP-Protocol-Version does not match the session's"), status: 400)
         }
-        return await respond(disposition, progress: Self.hasProgressToken(params) && wantsStream)
+        return await respond(disposition, progress: Self.hasProgressToken(params) && wantsStream, session: sessionID)
     }
 
     private func deleteSession(_ request: HTTPRequest) -> HTTPResponse {
@@ -173,20 +174,29 @@ public struct MCPEndpoint: HTTPHandler {
     // MARK: answers
 
     /// Turns the engine's decision into an HTTP answer.
-    private func respond(_ disposition: Disposition, progress: Bool) async -> HTTPResponse {
+    private func respond(_ disposition: Disposition, progress: Bool, session: String? = nil) async -> HTTPResponse {
         switch disposition {
-        case .none, .cancel:
-            // Cancellation over HTTP is not tracked across requests: the request it names is
-            // answered normally (documented in docs-issue5.md).
+        case .none:
+            return HTTPResponse(status: 202)
+        case .cancel(let id):
+            // notifications/cancelled names a request of the same session, in flight on another
+            // HTTP request: its tool call is cancelled and that request is answered 202.
+            if let session { sessions.cancel(session: session, request: id) }
             return HTTPResponse(status: 202)
         case .reply(let message):
             return Self.json(message)
         case .batch(let elements):
             guard let answers = await Disposition.runBatch(elements, sink: { _ in }) else { return HTTPResponse(status: 202) }
             return Self.json(answers)
-        case .work(_, let work):
+        case .work(let requestID, let work):
+            let sessions = self.sessions
+            let key = session.flatMap { session in requestID.map { (session, $0) } }
             guard progress else {
-                guard let answer = await work({ _ in }) else { return HTTPResponse(status: 202) }
+                let task = Task { await work({ _ in }) }
+                if let key { sessions.register(session: key.0, request: key.1) { task.cancel() } }
+                let answer = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+                if let key { sessions.unregister(session: key.0, request: key.1) }
+                guard let answer else { return HTTPResponse(status: 202) }
                 return Self.json(answer)
             }
             let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .unbounded)
@@ -194,7 +204,9 @@ public struct MCPEndpoint: HTTPHandler {
                 let answer = await work { message in continuation.yield(Self.event(message)) }
                 if let answer { continuation.yield(Self.event(answer)) }
                 continuation.finish()
+                if let key { sessions.unregister(session: key.0, request: key.1) }
             }
+            if let key { sessions.register(session: key.0, request: key.1) { task.cancel() } }
             continuation.onTermination = { _ in task.cancel() }
             return HTTPResponse(status: 200, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache"),
                                                        ("X-Accel-Buffering", "no")], body: .stream(stream))

@@ -18,6 +18,8 @@ public final class MCPSessions: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// How to cancel each call in flight, by session and request id.
+    private let inFlight = Mutex<[String: [RequestID: @Sendable () -> Void]]>([:])
 
     public init() {}
 
@@ -53,9 +55,35 @@ public final class MCPSessions: Sendable {
         }
     }
 
-    /// Ends session `id`; whether it existed.
+    /// Ends session `id`, cancelling its calls in flight; whether it existed.
     func remove(_ id: String) -> Bool {
-        entries.withLock { $0.removeValue(forKey: id) != nil }
+        let cancellations = inFlight.withLock { $0.removeValue(forKey: id) } ?? [:]
+        for cancel in cancellations.values { cancel() }
+        return entries.withLock { $0.removeValue(forKey: id) != nil }
+    }
+
+    /// Records how to cancel request `request` of session `session` while it runs.
+    func register(session: String, request: RequestID, cancel: @escaping @Sendable () -> Void) {
+        inFlight.withLock { $0[session, default: [:]][request] = cancel }
+    }
+
+    /// Forgets request `request` of session `session` (it has finished).
+    func unregister(session: String, request: RequestID) {
+        inFlight.withLock { table in
+            table[session]?[request] = nil
+            if table[session]?.isEmpty == true { table[session] = nil }
+        }
+    }
+
+    /// How many calls of session `session` are in flight.
+    func inFlightCount(session: String) -> Int {
+        inFlight.withLock { $0[session]?.count ?? 0 }
+    }
+
+    /// Cancels request `request` of session `session`, if it is in flight.
+    func cancel(session: String, request: RequestID) {
+        let cancel = inFlight.withLock { $0[session]?[request] }
+        cancel?()
     }
 
     /// How many sessions are live.

@@ -15,7 +15,8 @@ public actor RateLimiter {
         public let allowed: Bool
         public let limit: Int
         public let remaining: Int
-        /// Unix time (seconds, rounded up) at which one more request will be accepted.
+        /// Unix time (seconds, rounded up) at which `remaining` next grows: when the oldest request
+        /// in the window leaves it. At 0 remaining, when one more request will be accepted.
         public let reset: Int
         /// Seconds until then (0 when allowed), for `Retry-After`.
         public let retryAfter: Int
@@ -40,7 +41,7 @@ public actor RateLimiter {
 
         /// Records a request at `now` if fewer than `limit` fall in the window ending now.
         /// Returns whether it was accepted, how many are in the window after it, and when the
-        /// oldest of those leaves the window.
+        /// oldest of those leaves the window (`now` if none is in it).
         mutating func consume(now: Double, window: Double, limit: Int) -> (allowed: Bool, used: Int, nextFree: Double) {
             let count = times.count
             // Entries in age order: head..<count, then 0..<head. Binary search for the first
@@ -63,7 +64,7 @@ public actor RateLimiter {
             }
             let used = allowed ? inside + 1 : inside
             var nextFree = now
-            if used >= limit {
+            if used > 0 {
                 let newCount = times.count
                 nextFree = times[(head + (newCount - used)) % newCount] + window
             }

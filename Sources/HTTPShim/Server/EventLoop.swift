@@ -13,6 +13,14 @@ final class EventLoop {
         var lastActivity: Double
         var stalledSince: Double?
         var interest: UInt32 = 0
+        /// Set once everything is written and our side is shut down: until then (or the client's
+        /// end of input), what it still sends is read and dropped, so closing never resets the
+        /// connection under an answer the client has not read yet (RFC 9112 §9.6, a 413 while it
+        /// uploads).
+        var lingerUntil: Double?
+        /// The tasks answering this connection's requests, by sequence, until their answer is
+        /// complete; cancelled if the connection closes first.
+        var tasks: [UInt64: Task<Void, Never>] = [:]
 
         init(descriptor: Int32, id: UInt64, connection: HTTPConnection, now: Double) {
             self.descriptor = descriptor
@@ -23,6 +31,7 @@ final class EventLoop {
     }
 
     private let server: HTTPServer
+    private let channel: LoopChannel
     private let epoll: Int32
     private var clients: [Int32: Client] = [:]
     private var byID: [UInt64: Int32] = [:]
@@ -35,12 +44,13 @@ final class EventLoop {
     private static let listenerTag: UInt64 = UInt64.max
     private static let wakeTag: UInt64 = UInt64.max - 1
 
-    init(server: HTTPServer) {
+    init(server: HTTPServer, channel: LoopChannel) {
         self.server = server
+        self.channel = channel
         self.epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         precondition(epoll >= 0, "epoll_create1 failed: \(errnoText())")
-        register(server.listener.descriptor, tag: Self.listenerTag, events: EPOLLIN.rawValue)
-        register(server.wakeDescriptor, tag: Self.wakeTag, events: EPOLLIN.rawValue)
+        register(channel.listener.descriptor, tag: Self.listenerTag, events: EPOLLIN.rawValue)
+        register(channel.wakeDescriptor, tag: Self.wakeTag, events: EPOLLIN.rawValue)
     }
 
     /// Monotonic seconds.
@@ -93,7 +103,7 @@ final class EventLoop {
     private func acceptClients(now: Double) {
         guard !draining else { return }
         while true {
-            let descriptor = accept4(server.listener.descriptor, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+            let descriptor = accept4(channel.listener.descriptor, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
             if descriptor < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM {
@@ -102,7 +112,8 @@ final class EventLoop {
                 }
                 return
             }
-            if clients.count >= server.limits.maxConnections {
+            if server.openConnections.add(1, ordering: .relaxed).newValue > server.limits.maxConnections {
+                server.openConnections.subtract(1, ordering: .relaxed)
                 refuse(descriptor)
                 continue
             }
@@ -131,13 +142,20 @@ final class EventLoop {
     private func pauseAccepting(now: Double) {
         acceptPausedUntil = now + 0.1
         var event = epoll_event()
-        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, server.listener.descriptor, &event)
+        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, channel.listener.descriptor, &event)
     }
 
     // MARK: reading and writing
 
     private func service(_ descriptor: Int32, events: UInt32, now: Double) {
         guard let client = clients[descriptor] else { return }
+        if client.lingerUntil != nil {
+            let count = scratch.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                closeClient(descriptor)
+            }
+            return
+        }
         if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 && !client.connection.wantsInput {
             // The peer is gone while we are not reading: nothing can be delivered, and a
             // level-triggered hang-up would otherwise be reported on every wait.
@@ -161,6 +179,13 @@ final class EventLoop {
             let requests = client.connection.receive(scratch[0..<count], now: now)
             dispatch(requests, for: client)
         } else if count == 0 {
+            if client.connection.unanswered > 0 {
+                // End of input while answers are owed: the client has gone (a read cannot tell
+                // a half-close from a close, and HTTP clients do not half-close), so its calls
+                // are cancelled rather than run for nobody — as nginx treats a client abort.
+                closeClient(client.descriptor)
+                return
+            }
             client.connection.receiveEndOfInput()
         } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
             closeClient(client.descriptor)
@@ -170,23 +195,19 @@ final class EventLoop {
     private func dispatch(_ requests: [(UInt64, HTTPRequest)], for client: Client) {
         guard !requests.isEmpty else { return }
         let server = self.server
+        let channel = self.channel
         let id = client.id
         for (sequence, request) in requests {
-            Task {
+            client.tasks[sequence] = Task {
                 await HTTPResponseEvent.run(server.handler, request) { event in
-                    server.post(connection: id, sequence: sequence, event: event)
+                    channel.post(connection: id, sequence: sequence, event: event)
                 }
             }
         }
     }
 
     private func drainCompletions(now: Double) {
-        var counter: UInt64 = 0
-        _ = read(server.wakeDescriptor, &counter, 8)
-        let (completions, shutdown) = server.shared.withLock { state in
-            defer { state.completions.removeAll(keepingCapacity: true) }
-            return (state.completions, state.shutdownRequested)
-        }
+        let (completions, shutdown) = channel.take()
         if shutdown && !draining { beginDrain(now: now) }
         guard !completions.isEmpty else { return }
         let date = HTTPDate.now()
@@ -194,6 +215,10 @@ final class EventLoop {
         for completion in completions {
             guard let descriptor = byID[completion.connection], let client = clients[descriptor] else { continue }
             client.connection.apply(completion.event, to: completion.sequence, date: date)
+            switch completion.event {
+            case .complete, .end: client.tasks[completion.sequence] = nil
+            case .head, .chunk: break
+            }
             touched[descriptor] = client
         }
         for client in touched.values {
@@ -229,7 +254,7 @@ final class EventLoop {
     /// Closes a finished connection, or sets what the loop waits for on it.
     private func settle(_ client: Client, now: Double) {
         if client.connection.isFinished {
-            closeClient(client.descriptor)
+            linger(client, now: now)
             return
         }
         var wanted: UInt32 = 0
@@ -243,9 +268,28 @@ final class EventLoop {
         _ = epoll_ctl(epoll, EPOLL_CTL_MOD, client.descriptor, &event)
     }
 
+    /// Shuts our side down and drops what the client still sends, for at most ``lingerSeconds``.
+    private func linger(_ client: Client, now: Double) {
+        guard client.lingerUntil == nil else { return }
+        client.lingerUntil = now + Self.lingerSeconds
+        Glibc.shutdown(client.descriptor, Int32(SHUT_WR))
+        client.interest = EPOLLIN.rawValue
+        var event = epoll_event()
+        event.events = client.interest
+        event.data.u64 = UInt64(client.descriptor)
+        _ = epoll_ctl(epoll, EPOLL_CTL_MOD, client.descriptor, &event)
+    }
+
+    /// How long a finished connection drains the client's input before closing.
+    static let lingerSeconds = 2.0
+
     private func closeClient(_ descriptor: Int32) {
         guard let client = clients.removeValue(forKey: descriptor) else { return }
         byID[client.id] = nil
+        server.openConnections.subtract(1, ordering: .relaxed)
+        // Nobody is left to read the answers: a closed stream cancels its call (2026-07-28), and
+        // a handler that checks for cancellation stops early.
+        for task in client.tasks.values { task.cancel() }
         var event = epoll_event()
         _ = epoll_ctl(epoll, EPOLL_CTL_DEL, descriptor, &event)
         close(descriptor)
@@ -256,11 +300,15 @@ final class EventLoop {
     private func sweep(now: Double) {
         if let until = acceptPausedUntil, now >= until, !draining {
             acceptPausedUntil = nil
-            register(server.listener.descriptor, tag: Self.listenerTag, events: EPOLLIN.rawValue)
+            register(channel.listener.descriptor, tag: Self.listenerTag, events: EPOLLIN.rawValue)
         }
         let limits = server.limits
         for client in Array(clients.values) {
             let connection = client.connection
+            if let until = client.lingerUntil {
+                if now >= until { closeClient(client.descriptor) }
+                continue
+            }
             if let stalled = client.stalledSince, now - stalled > limits.writeTimeoutSeconds {
                 closeClient(client.descriptor)
                 continue
@@ -286,11 +334,11 @@ final class EventLoop {
         draining = true
         drainDeadline = now + server.limits.drainTimeoutSeconds
         var event = epoll_event()
-        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, server.listener.descriptor, &event)
+        _ = epoll_ctl(epoll, EPOLL_CTL_DEL, channel.listener.descriptor, &event)
         server.logger?.info("draining \(clients.count) connection(s)")
         for client in Array(clients.values) {
             client.connection.draining = true
-            if client.connection.unanswered == 0 {
+            if client.connection.unanswered == 0 && client.connection.output.isEmpty {
                 // Nothing owed: a half-received request is abandoned, an idle connection closed.
                 closeClient(client.descriptor)
             } else {

@@ -125,7 +125,8 @@ final class HTTPConnection {
     /// Records part of the answer to request `sequence`.
     func apply(_ event: HTTPResponseEvent, to sequence: UInt64, date: String) {
         guard let index = slots.firstIndex(where: { $0.sequence == sequence }) else { return }
-        let keepAlive = slots[index].keepAlive && !draining
+        // While draining, every request already received is answered; the last one closes.
+        let keepAlive = slots[index].keepAlive && !(draining && inputClosed && index == slots.count - 1)
         let announce = keepAlive && slots[index].announceKeepAlive
         switch event {
         case .complete(let response):
@@ -150,7 +151,7 @@ final class HTTPConnection {
             slots[0].data.removeAll()
             guard first.finished else { return }
             slots.removeFirst()
-            if !first.keepAlive || draining {
+            if !first.keepAlive {
                 inputClosed = true
                 slots.removeAll()
                 return

@@ -10,7 +10,9 @@ struct ListeningSocket: Sendable {
     let port: Int
 
     /// Binds `host` (a numeric address or a name such as `localhost`) and `port` (0: any free).
-    static func open(host: String, port: Int, backlog: Int32 = 1024) throws(HTTPServerError) -> ListeningSocket {
+    /// With `reusePort`, several sockets may bind the same port and the kernel spreads new
+    /// connections over them (`SO_REUSEPORT`).
+    static func open(host: String, port: Int, reusePort: Bool = false, backlog: Int32 = 1024) throws(HTTPServerError) -> ListeningSocket {
         guard (0...65535).contains(port) else { throw HTTPServerError(.invalidAddress, "port \(port) is out of range") }
         var hints = addrinfo()
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
@@ -26,6 +28,7 @@ struct ListeningSocket: Sendable {
         guard descriptor >= 0 else { throw HTTPServerError(.socketFailed, "socket: \(errnoText())") }
         var one: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        if reusePort { setsockopt(descriptor, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
         guard bind(descriptor, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
             let text = errnoText()
             close(descriptor)
