@@ -5,7 +5,7 @@ import Synchronization
 final class InFlightRequests: Sendable {
     private struct Entry {
         let serial: UInt64
-        var task: Task<Void, Never>?
+        let task: Task<Void, Never>
     }
 
     private struct State {
@@ -15,30 +15,21 @@ final class InFlightRequests: Sendable {
 
     private let state = Mutex(State())
 
-    /// Starts `body` as a task registered under `id` (if any) until it ends.
-    ///
-    /// The task starts immediately on the calling thread (the transport's reader, already awake)
-    /// and runs there until its first suspension: a lone request then costs one thread wake-up
-    /// fewer. Callers start requests and cancel them from that one thread, in order, so a cancel
-    /// always finds the task of the request it names.
+    /// Starts `body` as a task registered under `id` (if any) until it ends. Registration happens
+    /// under the lock, so a task that ends at once cannot unregister before it was registered.
     func start(id: RequestID?, _ body: @escaping @Sendable () async -> Void) {
         guard let id else {
-            Task.immediate { await body() }
+            Task { await body() }
             return
         }
-        let serial = state.withLock { state -> UInt64 in
-            state.nextSerial += 1
-            state.byID[id] = Entry(serial: state.nextSerial, task: nil)
-            return state.nextSerial
-        }
-        // Not under the lock: the body may finish before `Task.immediate` returns, and its
-        // `finish` takes the lock.
-        let task = Task.immediate { [self] in
-            await body()
-            self.finish(id: id, serial: serial)
-        }
         state.withLock { state in
-            if state.byID[id]?.serial == serial { state.byID[id]?.task = task }
+            state.nextSerial += 1
+            let serial = state.nextSerial
+            let task = Task { [self] in
+                await body()
+                self.finish(id: id, serial: serial)
+            }
+            state.byID[id] = Entry(serial: serial, task: task)
         }
     }
 
