@@ -16,6 +16,8 @@ import CSQLite
 public actor SQLiteConnection {
     /// How long any statement waits for another connection's lock before failing with `.busy`.
     public static let busyTimeoutMilliseconds: Int32 = 5000
+    /// Largest write-ahead log kept on disk after a checkpoint resets it (`journal_size_limit`).
+    public static let walSizeLimitBytes = 4 << 20
 
     /// The path this connection was opened with.
     public nonisolated let path: String
@@ -256,7 +258,10 @@ public actor SQLiteConnection {
         if !readOnly {
             // temp_store MEMORY keeps statement journals (written for every statement that fires a
             // trigger or checks a foreign key) off temporary files: millions of pwrite calls in a bulk load.
+            // journal_size_limit: a checkpoint that resets the WAL also truncates it to this size,
+            // so the next process to open the file does not replay a large stale log at start-up.
             script += "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
+            script += " PRAGMA journal_size_limit = \(walSizeLimitBytes);"
         }
         var errorMessage: UnsafeMutablePointer<CChar>?
         let setup = sqlite3_exec(handle, script, nil, nil, &errorMessage)

@@ -36,12 +36,24 @@ public final class Store: Sendable {
     public static func open(path: String, readerCount: Int = defaultReaderCount) async throws(StoreError) -> Store {
         try DatabaseDirectory.create(parentDirectory(of: path))
         let writer = try SQLiteConnection(path: path, readOnly: false)
-        try await Migrator.migrate(writer)
+        let applied = try await Migrator.migrate(writer)
+        if !applied.isEmpty {
+            // A migration may rewrite much of the file through the log: fold it back now, once,
+            // rather than have every later start-up replay it.
+            try await writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
         var readers: [SQLiteConnection] = []
         for _ in 0..<max(1, readerCount) {
             readers.append(try SQLiteConnection(path: path, readOnly: true))
         }
         return Store(path: path, writer: writer, readers: readers)
+    }
+
+    /// Folds the write-ahead log into the database file and truncates it, so the next process to
+    /// open the file starts without replaying it. For an orderly shutdown; harmless at any time
+    /// (readers in flight only make it partial).
+    public func checkpoint() async {
+        _ = try? await writer.query("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 
     /// A read-only connection, taken round-robin from the pool. It cannot write: writes through it

@@ -79,9 +79,13 @@ struct LUStoresMCP {
             await testRunner.waitUntilIdle()
             exit(status)
         case .http:
-            exit(await HTTPCommand.run(options: options, registry: registry, configuration: configuration, logger: logger))
+            let status = await HTTPCommand.run(options: options, registry: registry, configuration: configuration, logger: logger)
+            await store.checkpoint()
+            exit(status)
         default:
             await serve(registry: registry, configuration: configuration, logger: logger, testRunner: testRunner)
+            await store.checkpoint()
+            exit(0)
         }
     }
 
@@ -109,7 +113,6 @@ struct LUStoresMCP {
         }
         // Running suites are stopped with their process groups and recorded as interrupted.
         await testRunner.shutdown()
-        exit(0)
     }
 
     static func fail(_ message: String, status: Int32) -> Never {
