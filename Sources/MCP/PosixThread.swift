@@ -2,14 +2,16 @@
 import Glibc
 #endif
 
-/// A detached POSIX thread running one closure: for the blocking reads and writes of the stdio
-/// transport, which must never occupy a thread of Swift's cooperative pool.
-struct PosixThread: Sendable {
+/// A detached POSIX thread running one closure: for blocking work (the stdio transport's reads
+/// and writes, the HTTP shim's `epoll_wait`) that must never occupy a thread of Swift's
+/// cooperative pool.
+public struct PosixThread: Sendable {
     private let body: @Sendable () -> Void
 
-    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    public init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 
-    func start() {
+    /// Starts the thread; traps only if the system cannot create a thread at all.
+    public func start() {
         final class Box: Sendable {
             let body: @Sendable () -> Void
             init(_ body: @escaping @Sendable () -> Void) { self.body = body }

@@ -1,3 +1,4 @@
+import MCP
 import Foundation
 @testable import HTTPShim
 #if canImport(Glibc)
@@ -7,7 +8,7 @@ import Glibc
 /// Runs blocking work on a thread of its own, never on the cooperative pool.
 func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
-        LoopThread { continuation.resume(returning: body()) }.start()
+        PosixThread { continuation.resume(returning: body()) }.start()
     }
 }
 

@@ -74,7 +74,7 @@ public final class HTTPServer: Sendable {
         }
         guard first else { return }
         for channel in channels {
-            LoopThread { [self] in
+            PosixThread { [self] in
                 let loop = EventLoop(server: self, channel: channel)
                 loop.run()
                 loop.closeAll()
