@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(name: "LUStoresTests", dependencies: ["LUStores", "MCP", "JSONRPC", "Store"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["lustores-mcp", "JSONRPC", "Store"],
+            dependencies: ["lustores-mcp", "JSONRPC", "MCP", "Store"],
             exclude: []
         ),
     ],

@@ -108,17 +108,7 @@ public actor SQLiteConnection {
         if sqlite3_get_autocommit(handle) == 0 {
             return try nestedTransaction(body)
         }
-        try step("BEGIN IMMEDIATE")
-        do {
-            let result = try body(self)
-            try step("COMMIT")
-            return result
-        } catch {
-            if sqlite3_get_autocommit(handle) == 0 {
-                _ = try? step("ROLLBACK")
-            }
-            throw error
-        }
+        return try inTransaction(begin: "BEGIN IMMEDIATE", body)
     }
 
     private func nestedTransaction<T: Sendable>(_ body: @Sendable (isolated SQLiteConnection) throws -> T) throws -> T {
@@ -147,7 +137,13 @@ public actor SQLiteConnection {
         if sqlite3_get_autocommit(handle) == 0 {
             return try body(self)
         }
-        try step("BEGIN DEFERRED")
+        return try inTransaction(begin: "BEGIN DEFERRED", body)
+    }
+
+    /// `begin`, then `body`, then `COMMIT`; `ROLLBACK` (if SQLite has not already rolled back) when
+    /// anything throws, and the error rethrown unchanged.
+    private func inTransaction<T: Sendable>(begin: String, _ body: @Sendable (isolated SQLiteConnection) throws -> T) throws -> T {
+        try step(begin)
         do {
             let result = try body(self)
             try step("COMMIT")

@@ -1,4 +1,5 @@
 import Foundation
+import MCP
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -9,21 +10,9 @@ import Glibc
 // blocking read and write on a dedicated POSIX thread (never on the cooperative pool), and exit
 // status and CPU time collected with a non-blocking wait4.
 
-/// Starts a detached POSIX thread running `body`.
+/// Starts a detached POSIX thread running `body` (MCP's `PosixThread`).
 func startThread(_ body: @escaping @Sendable () -> Void) {
-    final class Box: Sendable {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-    }
-    let context = Unmanaged.passRetained(Box(body)).toOpaque()
-    var thread = pthread_t()
-    let result = pthread_create(&thread, nil, { raw in
-        let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-        box.body()
-        return nil
-    }, context)
-    precondition(result == 0, "pthread_create failed: \(result)")
-    pthread_detach(thread)
+    PosixThread(body).start()
 }
 
 /// Runs blocking work on a thread of its own and awaits its result, so a blocked `read`, `write`
