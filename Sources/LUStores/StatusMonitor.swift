@@ -1,5 +1,6 @@
 import JSONRPC
 import Store
+import Synchronization
 
 /// Health of the running system, for `get_status`: version, uptime, environment, database
 /// reachability and latency, the latest finished test execution, and machine resources.
@@ -8,7 +9,11 @@ import Store
 /// per ``Thresholds/sampleInterval`` and reused in between, so a flood of calls costs one timed
 /// query each; `unhealthy` exactly when the database does not answer, else `degraded` when a
 /// resource is above its threshold, else `healthy`.
-public actor StatusMonitor {
+///
+/// Not an actor, on purpose: a call costs no thread switch. Its one piece of state, the latest
+/// resource sample, sits behind a mutex that is held only to read or replace it, never while
+/// `/proc` is read; the database probe runs on the caller's thread too (`Store.probe`).
+public final class StatusMonitor: Sendable {
     /// When a resource counts as too busy, and how often resources are sampled.
     public struct Thresholds: Sendable, Equatable {
         /// Percent of memory in use above which the system is degraded.
@@ -35,8 +40,15 @@ public actor StatusMonitor {
     private let environment: String
     private let thresholds: Thresholds
     private let started = ContinuousClock.now
-    private var sampler = ResourceSampler()
-    private var lastSample: (at: ContinuousClock.Instant, figures: ResourceSampler.Sample)?
+    private let samples = Mutex(Samples())
+
+    /// The sampler (it keeps the previous CPU counters) and its latest figures.
+    private struct Samples {
+        var sampler = ResourceSampler()
+        var latest: (at: ContinuousClock.Instant, figures: ResourceSampler.Sample)?
+        /// A caller is reading `/proc` with a copy of `sampler`; others reuse `latest` meanwhile.
+        var sampling = false
+    }
 
     public init(store: Store, environment: String, thresholds: Thresholds = Thresholds()) {
         self.store = store
@@ -47,15 +59,10 @@ public actor StatusMonitor {
     /// The `get_status` result.
     public func status() async -> JSONValue {
         let clock = ContinuousClock()
-        let before = clock.now
-        // One trip to a reader: the timed ping, then the latest test run.
-        let probe = try? await store.reader().perform { connection throws(StoreError) in
-            try connection.ping()
-            return (ContinuousClock.now, try connection.query(Self.latestTestRunSQL).first)
-        }
+        let probe = try? await store.probe(Self.latestTestRunSQL)
         let connected = probe != nil
-        let latency = probe.map { Self.milliseconds($0.0 - before) } ?? 0
-        let tests = probe?.1.flatMap(Self.testSummary)
+        let latency = probe.map { Self.milliseconds($0.latency) } ?? 0
+        let tests = probe?.rows.first.flatMap(Self.testSummary)
         let figures = resources(now: clock.now)
         let busy = figures.memory > thresholds.memory || figures.cpu > thresholds.cpu || figures.disk > thresholds.disk
         let health = !connected ? "unhealthy" : busy ? "degraded" : "healthy"
@@ -70,13 +77,29 @@ public actor StatusMonitor {
         ]
     }
 
+    /// The latest figures if they are fresh (or someone is refreshing them); otherwise a new sample,
+    /// taken outside the lock.
     private func resources(now: ContinuousClock.Instant) -> ResourceSampler.Sample {
-        if let lastSample, now - lastSample.at < .seconds(thresholds.sampleInterval) {
-            return lastSample.figures
+        enum Claim { case reuse(ResourceSampler.Sample), sample(ResourceSampler) }
+        let claim = samples.withLock { samples -> Claim in
+            if let latest = samples.latest, samples.sampling || now - latest.at < .seconds(thresholds.sampleInterval) {
+                return .reuse(latest.figures)
+            }
+            samples.sampling = true
+            return .sample(samples.sampler)
         }
-        let figures = sampler.sample(diskOf: directory(of: store.path))
-        lastSample = (now, figures)
-        return figures
+        switch claim {
+        case .reuse(let figures):
+            return figures
+        case .sample(var sampler):
+            let figures = sampler.sample(diskOf: directory(of: store.path))
+            samples.withLock { samples in
+                samples.sampler = sampler
+                samples.latest = (now, figures)
+                samples.sampling = false
+            }
+            return figures
+        }
     }
 
     /// The latest finished execution: `completed_at` found by MAX (no sort, no temporary b-tree).

@@ -96,7 +96,9 @@ public final class StdioTransport: Sendable {
             let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
             if count > 0 {
                 chunk.withUnsafeBytes { raw in
-                    framer.append(UnsafeRawBufferPointer(rebasing: raw[0..<count])) { handle($0, session: &session) }
+                    let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<count])
+                    let lone = Self.endsItsOnlyLine(bytes)
+                    framer.append(bytes) { handle($0, session: &session, immediately: lone) }
                 }
             } else if count < 0, errno == EINTR {
                 continue
@@ -108,12 +110,21 @@ public final class StdioTransport: Sendable {
             }
         }
         guard !stopping.load(ordering: .relaxed), !ending.hasEnded else { return }
-        framer.finish { handle($0, session: &session) }
+        framer.finish { handle($0, session: &session, immediately: false) }
         drain()
         ending.end(.endOfInput)
     }
 
-    private func handle(_ frame: LineFramer.Frame, session: inout SessionState) {
+    /// Whether `bytes` (one read) holds exactly one newline, as its last byte: a client waiting for
+    /// each answer before sending the next request. Such a request is run on this thread up to its
+    /// first suspension (see ``InFlightRequests/start(id:immediately:_:)``); requests that arrive
+    /// several to a read go to the thread pool, so a pipelining client is served on every core.
+    static func endsItsOnlyLine(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress, let newline = memchr(base, 0x0A, bytes.count) else { return false }
+        return base.distance(to: UnsafeRawPointer(newline)) == bytes.count - 1
+    }
+
+    private func handle(_ frame: LineFramer.Frame, session: inout SessionState, immediately: Bool) {
         guard !stopping.load(ordering: .relaxed), !ending.hasEnded else { return }
         switch frame {
         case .oversized(let byteCount):
@@ -121,11 +132,11 @@ public final class StdioTransport: Sendable {
                 "message of \(byteCount) bytes exceeds the limit of \(limits.maximumMessageBytes) bytes")
             perform(.reply(JSONRPCMessage.errorJSON(id: nil, error: error)))
         case .line(let bytes):
-            perform(server.receive(line: bytes, session: &session))
+            perform(server.receive(line: bytes, session: &session), immediately: immediately)
         }
     }
 
-    private func perform(_ disposition: Disposition) {
+    private func perform(_ disposition: Disposition, immediately: Bool = false) {
         let writer = self.writer
         let permits = self.permits
         let sink: MessageSink = { writer.enqueue($0, releasesPermit: false) }
@@ -139,7 +150,7 @@ public final class StdioTransport: Sendable {
             writer.enqueue(message, releasesPermit: true)
         case .work(let id, let work):
             permits.wait()
-            requests.start(id: id) {
+            requests.start(id: id, immediately: immediately) {
                 if let answer = await work(sink), !Task.isCancelled {
                     writer.enqueue(answer, releasesPermit: true)
                 } else {
@@ -149,7 +160,7 @@ public final class StdioTransport: Sendable {
         case .batch(let elements):
             for case .cancel(let id) in elements { requests.cancel(id: id) }
             permits.wait()
-            requests.start(id: nil) {
+            requests.start(id: nil, immediately: immediately) {
                 if let answer = await Disposition.runBatch(elements, sink: sink) {
                     writer.enqueue(answer, releasesPermit: true)
                 } else {

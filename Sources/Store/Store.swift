@@ -22,16 +22,18 @@ public final class Store: Sendable {
     public let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
     private let nextReader = Atomic<Int>(0)
+    let inlineReader: InlineReader
 
-    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], inlineReader: InlineReader) {
         self.path = path
         self.writer = writer
         self.readers = readers
+        self.inlineReader = inlineReader
     }
 
     /// Opens (creating if needed) the database at `path`: creates missing parent directories with
     /// mode 0700, opens the writer, applies pending migrations (refusing a newer schema), then opens
-    /// `readerCount` read-only connections (at least one). Throws `StoreError` describing the first
+    /// `readerCount` read-only connections (at least one) and the inline reader `probe` uses. Throws `StoreError` describing the first
     /// step that failed; nothing is left open on failure.
     public static func open(path: String, readerCount: Int = defaultReaderCount) async throws(StoreError) -> Store {
         try DatabaseDirectory.create(parentDirectory(of: path))
@@ -46,7 +48,7 @@ public final class Store: Sendable {
         for _ in 0..<max(1, readerCount) {
             readers.append(try SQLiteConnection(path: path, readOnly: true))
         }
-        return Store(path: path, writer: writer, readers: readers)
+        return Store(path: path, writer: writer, readers: readers, inlineReader: try InlineReader(path: path))
     }
 
     /// Folds the write-ahead log into the database file and truncates it, so the next process to
@@ -80,6 +82,32 @@ public final class Store: Sendable {
     /// Proves the database answers by running `SELECT 1` on a reader.
     public func ping() async throws(StoreError) {
         try await reader().ping()
+    }
+
+    /// What `probe` found.
+    public struct Probe: Sendable {
+        /// How long the timed ping took: a read transaction that reads the file header.
+        public let latency: Duration
+        /// The rows of the probe's query.
+        public let rows: [[SQLValue]]
+    }
+
+    /// Proves the database answers with a timed ping (`PRAGMA schema_version`), then runs `sql`, a
+    /// small read, on the same connection. Runs on the caller's own thread, with no thread switch,
+    /// when the inline reader is free and no lock is in its way; otherwise (a concurrent probe, or
+    /// `.busy`) on a pooled reader's queue, where waiting for a lock does not hold a cooperative thread.
+    nonisolated(nonsending) public func probe(_ sql: String, _ bindings: [SQLValue] = []) async throws(StoreError) -> Probe {
+        if let probe = try inlineReader.ifAvailable({ handle throws(StoreError) in try Self.probe(handle, sql, bindings) }) {
+            return probe
+        }
+        return try await reader().withHandle { handle throws(StoreError) in try Self.probe(handle, sql, bindings) }
+    }
+
+    private static func probe(_ handle: SQLiteHandle, _ sql: String, _ bindings: [SQLValue]) throws(StoreError) -> Probe {
+        let started = ContinuousClock.now
+        try handle.ping()
+        let latency = ContinuousClock.now - started
+        return Probe(latency: latency, rows: try handle.query(sql, bindings))
     }
 
     /// The schema version recorded in the file (`MAX(version)` of `schema_version`).

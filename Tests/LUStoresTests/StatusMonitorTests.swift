@@ -80,4 +80,19 @@ import Testing
             #expect(await Self.status(monitor)["system"]?["status"] == "healthy")
         }
     }
+
+    @Test func concurrentCallsAllAnswerWhileOneOfThemSamples() async throws {
+        // Sampling every call: callers race to claim the sampler and to use the inline reader;
+        // whoever loses reuses the latest figures or reads through a pooled connection.
+        try await withStore { store in
+            let monitor = StatusMonitor(store: store, environment: "unit-tests",
+                                        thresholds: .init(memory: 100, cpu: 100, disk: 100, sampleInterval: 0))
+            let statuses = await withTaskGroup(of: JSONValue.self) { group in
+                for _ in 0..<64 { group.addTask { await Self.status(monitor) } }
+                return await group.reduce(into: [JSONValue]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 64)
+            #expect(statuses.allSatisfy { $0["database"]?["connected"] == true && $0["system"]?["status"] == "healthy" })
+        }
+    }
 }

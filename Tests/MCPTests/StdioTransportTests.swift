@@ -165,6 +165,24 @@ let initializeLine = #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"
         #expect(ids == [0, 2])
     }
 
+    @Test func cancelsARequestThatArrivedOnItsOwnAndStartedImmediately() async {
+        // Each chunk is read on its own, so the call runs on the reader's thread until it suspends.
+        let piped = PipedTransport()
+        let output = piped.readAll()
+        piped.writeInBackground([
+            initializeLine,
+            #"{"jsonrpc":"2.0","id":"slow-1","method":"tools/call","params":{"name":"slow"}}"# + "\n",
+            #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"slow-1"}}"# + "\n",
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"after"}}}"# + "\n",
+        ], delayMicroseconds: 100_000)
+        let started = ContinuousClock.now
+        #expect(await piped.run() == .endOfInput)
+        #expect(ContinuousClock.now - started < .seconds(4), "the cancelled call must not run its 5 s")
+        let answers = lines(await output.value).compactMap { $0 }.filter { $0["id"] != nil }
+        #expect(answers.map { $0["id"] } == [0, 2])
+        #expect(answers.last?["result"]?["structuredContent"] == ["text": "after"])
+    }
+
     @Test func finishesRequestsInFlightAfterEndOfInput() async {
         let piped = PipedTransport()
         let output = piped.readAll()
