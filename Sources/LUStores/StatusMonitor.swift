@@ -102,11 +102,14 @@ public final class StatusMonitor: Sendable {
         }
     }
 
-    /// The latest finished execution: `completed_at` found by MAX (no sort, no temporary b-tree).
+    /// The latest finished execution: `completed_at` found by MAX (no sort of the whole table).
+    /// Times are to the second, so among executions that ended in the same second the one started
+    /// last (highest rowid) wins: the answer is the same on every call.
     static let latestTestRunSQL = """
         SELECT results, completed_at FROM test_executions
         WHERE completed_at = (SELECT MAX(completed_at) FROM test_executions WHERE status != 'running')
           AND status != 'running'
+        ORDER BY rowid DESC
         LIMIT 1
         """
 

@@ -63,6 +63,19 @@ import Testing
         }
     }
 
+    @Test func runsEndingInTheSameSecondAreDecidedByWhichStartedLast() async throws {
+        try await withStore { store in
+            // Inserted out of completion order on purpose: the later insert (started later) wins.
+            try await Self.insert(store, id: "test_b", status: "completed", started: "2025-06-09T10:00:05Z",
+                                  completed: "2025-06-09T10:30:00Z", results: #"{"total_tests":2,"passed":2,"failed":0}"#)
+            try await Self.insert(store, id: "test_a", status: "failed", started: "2025-06-09T10:00:09Z",
+                                  completed: "2025-06-09T10:30:00Z", results: #"{"total_tests":3,"passed":1,"failed":2}"#)
+            let monitor = StatusMonitor(store: store, environment: "unit-tests")
+            let expected: JSONValue = ["total": 3, "passed": 1, "failed": 2, "last_run": "2025-06-09T10:30:00Z"]
+            for _ in 0..<3 { #expect(await Self.status(monitor)["tests"] == expected) }
+        }
+    }
+
     @Test func zeroThresholdsMakeItDegraded() async throws {
         try await withStore { store in
             let monitor = StatusMonitor(store: store, environment: "unit-tests",
