@@ -1,4 +1,3 @@
-import Synchronization
 import Foundation
 import JSONRPC
 import Store
@@ -273,12 +272,13 @@ struct DataToolsEndToEndTests {
             try Data(big.utf8).write(to: URL(fileURLWithPath: dir + "/big.json"))
             let before = try await Self.snapshot(database)
 
-            let process = try DataToolsProcess.start(["import", dir + "/big.json", "--database", database], home: dir)
-            let started = await Self.waitForLine(containing: "sales written", in: process, timeout: 120)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            let child = try DataToolsProcess.start(["import", dir + "/big.json", "--database", database], home: dir)
+            let marker = Array("sales written".utf8)
+            let started = await child.stderr.wait(within: .seconds(120)) { $0.firstRange(of: marker) != nil }
+            child.signal(SIGKILL)
+            let exit = await child.waitForExit(within: .seconds(30))
             #expect(started, "the import never reported writing")
-            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
+            #expect(exit?.termination == .signaled(SIGKILL), "\(String(describing: exit))")
 
             #expect(try await Self.snapshot(database) == before)
             let store = try await Store.open(path: database)
@@ -295,37 +295,5 @@ struct DataToolsEndToEndTests {
             rows += try await db.query("SELECT * FROM \(table) ORDER BY 1")
         }
         return rows
-    }
-
-    /// Reads `process`'s stderr until a line contains `marker` (true) or it ends or `timeout` passes (false).
-    static func waitForLine(containing marker: String, in process: Process, timeout: Double) async -> Bool {
-        let errors = (process.standardError as! Pipe).fileHandleForReading
-        return await withCheckedContinuation { continuation in
-            let reader = ReaderState()
-            DispatchQueue.global().async {
-                var seen = Data()
-                while true {
-                    let chunk = errors.availableData
-                    if chunk.isEmpty { break }
-                    seen += chunk
-                    if String(decoding: seen, as: UTF8.self).contains(marker) { break }
-                }
-                if reader.finish() { continuation.resume(returning: String(decoding: seen, as: UTF8.self).contains(marker)) }
-            }
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-                if reader.finish() { continuation.resume(returning: false) }
-            }
-        }
-    }
-
-    /// Lets exactly one of two racing callbacks resume a continuation.
-    final class ReaderState: Sendable {
-        private let done = Mutex(false)
-        func finish() -> Bool {
-            done.withLock { done in
-                defer { done = true }
-                return !done
-            }
-        }
     }
 }

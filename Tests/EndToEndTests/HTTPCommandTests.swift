@@ -11,56 +11,56 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     }
 }
 
-/// `lustores-mcp http` running as a child process on a free port.
-final class HTTPProcess: @unchecked Sendable {
-    // @unchecked: the Process and pipe are only touched by the test that owns this object.
-    let process = Process()
-    let errors = Pipe()
-    private(set) var port = 0
-    private(set) var stderrText = ""
+/// `lustores-mcp http --port 0 --database <new directory>/store.sqlite ARGUMENTS` running as a
+/// ``Subprocess``: close-on-exec pipes, stdout and stderr read to their end on threads of their
+/// own (never the cooperative pool), and the server killed if the test lets go of it still running.
+struct HTTPProcess: Sendable {
+    let child: Subprocess
 
+    /// Starts the server with this process's environment, less `LUSTORES_API_KEYS`, plus `environment`.
     init(arguments: [String], environment: [String: String] = [:]) throws {
         let directory = NSTemporaryDirectory() + "lustores-http-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        process.executableURL = productBinary()
-        process.arguments = ["http", "--port", "0", "--database", directory + "/store.sqlite"] + arguments
         var variables = ProcessInfo.processInfo.environment
         variables["LUSTORES_API_KEYS"] = nil
         for (name, value) in environment { variables[name] = value }
-        process.environment = variables
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        child = try Subprocess(productBinary().path, ["http", "--port", "0", "--database", directory + "/store.sqlite"] + arguments,
+                               environment: variables)
     }
 
-    /// Reads stderr until the listening line (true) or the process ends (false).
-    func waitForListening() async -> Bool {
-        let handle = errors.fileHandleForReading
-        let text = await blocking { () -> String in
-            var text = ""
-            while !text.contains("\n") || !text.contains("listening on http://") {
-                let data = handle.availableData
-                if data.isEmpty { break }
-                text += String(decoding: data, as: UTF8.self)
-                if text.contains("listening on http://"), text.hasSuffix("\n") { break }
-            }
-            return text
+    /// Everything the server has written to stderr so far.
+    var stderrText: String { String(decoding: child.stderr.bytes, as: UTF8.self) }
+
+    /// The port of the "listening on http://127.0.0.1:PORT" line once that whole line is on stderr; 0 before.
+    var port: Int { Self.listeningPort(child.stderr.bytes) ?? 0 }
+
+    /// The port named by the first complete line of `stderr` that says it is listening on 127.0.0.1.
+    private static func listeningPort(_ stderr: [UInt8]) -> Int? {
+        let lines = String(decoding: stderr, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        for line in lines {
+            guard let range = line.range(of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else { continue }
+            return Int(line[range].split(separator: ":").last ?? "")
         }
-        stderrText = text
-        guard let range = text.range(of: #"listening on http://127\.0\.0\.1:([0-9]+)"#, options: .regularExpression) else { return false }
-        port = Int(text[range].split(separator: ":").last ?? "") ?? 0
-        return port > 0
+        return nil
     }
 
-    /// Waits for the process to exit; its status, and the rest of stderr.
-    func finish() async -> (Int32, String) {
-        let process = self.process
-        let handle = errors.fileHandleForReading
-        return await blocking {
-            let rest = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, rest)
-        }
+    /// Waits until the listening line is on stderr and names a port above 0 (true); false when
+    /// stderr ends first (the server has stopped) or `timeout` passes.
+    func waitForListening(within timeout: Duration = .seconds(60)) async -> Bool {
+        await child.stderr.wait(within: timeout) { Self.listeningPort($0) != nil } && port > 0
+    }
+
+    /// Sends SIGTERM, on which the server drains and exits 0.
+    func terminate() {
+        child.signal(SIGTERM)
+    }
+
+    /// Waits at most `timeout` for the server to exit and close stderr, and returns its status
+    /// (128 + N when killed by signal N, so never 0 or 2) and everything it wrote to stderr. On
+    /// timeout the server is killed and `SubprocessFailure.timedOut` thrown.
+    func finish(within timeout: Duration = .seconds(60)) async throws -> (Int32, String) {
+        let completed = try await child.finish(within: timeout)
+        return (completed.exit.termination.status, completed.stderr)
     }
 }
 
@@ -117,25 +117,25 @@ func rawExchange(port: Int, _ request: String, answers count: Int = 1) async -> 
         #expect(mcp.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(mcp.contains(#""supportedVersions":["2026-07-28"]"#))
         #expect(!server.stderrText.contains("e2e-key"))
-        server.process.terminate()  // SIGTERM
-        let (code, rest) = await server.finish()
+        server.terminate()
+        let (code, log) = try await server.finish()
         #expect(code == 0)
-        #expect(!rest.contains("e2e-key"))
+        #expect(!log.contains("e2e-key"))
     }
 
     @Test func refusesToStartWithoutKeysUnlessInsecureOnLoopback() async throws {
         let noKeys = try HTTPProcess(arguments: [])
-        let (status, text) = await noKeys.finish()
+        let (status, text) = try await noKeys.finish()
         #expect(status == 2)
         #expect(text.contains("no API keys"))
         let wildcard = try HTTPProcess(arguments: ["--insecure-no-auth", "--host", "0.0.0.0"])
-        #expect(await wildcard.finish().0 == 2)
+        #expect(try await wildcard.finish().0 == 2)
         let insecure = try HTTPProcess(arguments: ["--insecure-no-auth"])
         #expect(await insecure.waitForListening())
         let open = await rawExchange(port: insecure.port, "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\n\r\n")
         #expect(open.hasPrefix("HTTP/1.1 200 OK\r\n"))
-        insecure.process.terminate()
-        #expect(await insecure.finish().0 == 0)
+        insecure.terminate()
+        #expect(try await insecure.finish().0 == 0)
     }
 
     @Test func refusesAKeysFileOthersCanRead() async throws {
@@ -147,7 +147,7 @@ func rawExchange(port: Int, _ request: String, answers count: Int = 1) async -> 
         #expect(FileManager.default.createFile(atPath: config, contents: Data(#"{"api_keys_file":"\#(keys)","rate_limits":{"status":2}}"#.utf8)))
         chmod(keys, 0o644)
         let open = try HTTPProcess(arguments: ["--config", config])
-        let (status, text) = await open.finish()
+        let (status, text) = try await open.finish()
         #expect(status == 2)
         #expect(text.contains("chmod 600"))
         chmod(keys, 0o600)
@@ -158,7 +158,7 @@ func rawExchange(port: Int, _ request: String, answers count: Int = 1) async -> 
         #expect(answers.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
         #expect(answers.contains("HTTP/1.1 429 Too Many Requests"))
         #expect(answers.contains("Retry-After: "))
-        server.process.terminate()
-        #expect(await server.finish().0 == 0)
+        server.terminate()
+        #expect(try await server.finish().0 == 0)
     }
 }

@@ -79,9 +79,17 @@ final class OutputCollector: Sendable {
         await eventually(within: timeout) { isFinished } ? bytes : nil
     }
 
-    /// Waits until `condition` holds for the bytes read so far.
+    /// Waits until `condition` holds for the bytes read so far (true); false once the stream has
+    /// ended without it (it can no longer come to hold) or `timeout` has passed.
     func wait(within timeout: Duration, until condition: ([UInt8]) -> Bool) async -> Bool {
-        await eventually(within: timeout) { state.withLock { condition($0.bytes) } }
+        var held = false
+        _ = await eventually(within: timeout) {
+            state.withLock { state in
+                held = condition(state.bytes)
+                return held || state.finished
+            }
+        }
+        return held
     }
 }
 
@@ -89,6 +97,15 @@ final class OutputCollector: Sendable {
 enum Termination: Equatable, CustomStringConvertible {
     case exited(Int32)
     case signaled(Int32)
+
+    /// The status a shell would report: the exit status itself, or 128 + the signal number, so a
+    /// child killed by a signal never passes for one that exited 0, 1 or 2.
+    var status: Int32 {
+        switch self {
+        case .exited(let status): return status
+        case .signaled(let signal): return 128 + signal
+        }
+    }
 
     var description: String {
         switch self {
