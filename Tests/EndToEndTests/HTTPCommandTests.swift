@@ -4,13 +4,6 @@ import Testing
 import Glibc
 #endif
 
-/// Runs blocking work on a Foundation thread, never on the cooperative pool.
-func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(returning: body()) }
-    }
-}
-
 /// `lustores-mcp http --port 0 --database <new directory>/store.sqlite ARGUMENTS` running as a
 /// ``Subprocess``: close-on-exec pipes, stdout and stderr read to their end on threads of their
 /// own (never the cooperative pool), and the server killed if the test lets go of it still running.
@@ -66,7 +59,7 @@ struct HTTPProcess: Sendable {
 
 /// Sends `request` to 127.0.0.1:`port` and reads until the server closes or `count` answers arrived.
 func rawExchange(port: Int, _ request: String, answers count: Int = 1) async -> String {
-    await blocking {
+    await onThread {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()

@@ -15,7 +15,7 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let text = await blocking { () -> String in
+        let text = await onThread { () -> String in
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return String(decoding: data, as: UTF8.self)
@@ -41,7 +41,7 @@ import Testing
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let text = await blocking { () -> String in
+        let text = await onThread { () -> String in
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return String(decoding: data, as: UTF8.self)
