@@ -37,6 +37,8 @@ public final class StatusMonitor: Sendable {
     }
 
     private let store: Store
+    /// Where the disk figure is measured: the database's folder.
+    private let databaseDirectory: String
     private let environment: String
     private let thresholds: Thresholds
     private let started = ContinuousClock.now
@@ -52,6 +54,7 @@ public final class StatusMonitor: Sendable {
 
     public init(store: Store, environment: String, thresholds: Thresholds = Thresholds()) {
         self.store = store
+        self.databaseDirectory = store.directory
         self.environment = environment
         self.thresholds = thresholds
     }
@@ -92,7 +95,7 @@ public final class StatusMonitor: Sendable {
         case .reuse(let figures):
             return figures
         case .sample(var sampler):
-            let figures = sampler.sample(diskOf: directory(of: store.path))
+            let figures = sampler.sample(diskOf: databaseDirectory)
             samples.withLock { samples in
                 samples.sampler = sampler
                 samples.latest = (now, figures)
@@ -120,11 +123,6 @@ public final class StatusMonitor: Sendable {
         func count(_ key: String) -> JSONValue { .integer(results?[key]?.integerValue ?? 0) }
         return ["total": count("total_tests"), "passed": count("passed"), "failed": count("failed"),
                 "last_run": .string(completed)]
-    }
-
-    private func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

@@ -82,15 +82,15 @@ public actor SQLiteConnection {
         savepointDepth += 1
         defer { savepointDepth -= 1 }
         let name = "lustores_savepoint_\(savepointDepth)"
-        try step("SAVEPOINT \(name)")
+        try database.step("SAVEPOINT \(name)")
         do {
             let result = try body(self)
-            try step("RELEASE \(name)")
+            try database.step("RELEASE \(name)")
             return result
         } catch {
             if database.isInTransaction {
-                _ = try? step("ROLLBACK TO \(name)")
-                _ = try? step("RELEASE \(name)")
+                _ = try? database.step("ROLLBACK TO \(name)")
+                _ = try? database.step("RELEASE \(name)")
             }
             throw error
         }
@@ -110,14 +110,14 @@ public actor SQLiteConnection {
     /// `begin`, then `body`, then `COMMIT`; `ROLLBACK` (if SQLite has not already rolled back) when
     /// anything throws, and the error rethrown unchanged.
     private func inTransaction<T: Sendable>(begin: String, _ body: @Sendable (isolated SQLiteConnection) throws -> T) throws -> T {
-        try step(begin)
+        try database.step(begin)
         do {
             let result = try body(self)
-            try step("COMMIT")
+            try database.step("COMMIT")
             return result
         } catch {
             if database.isInTransaction {
-                _ = try? step("ROLLBACK")
+                _ = try? database.step("ROLLBACK")
             }
             throw error
         }
@@ -148,9 +148,5 @@ public actor SQLiteConnection {
     /// works on a handle whoever owns it, such as `Store.probe`).
     func withHandle<T: Sendable>(_ body: @Sendable (SQLiteHandle) throws(StoreError) -> T) throws(StoreError) -> T {
         try body(database)
-    }
-
-    private func step(_ sql: String) throws(StoreError) {
-        try database.step(sql)
     }
 }

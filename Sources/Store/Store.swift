@@ -33,8 +33,8 @@ public final class Store: Sendable {
 
     /// Opens (creating if needed) the database at `path`: creates missing parent directories with
     /// mode 0700, opens the writer, applies pending migrations (refusing a newer schema), then opens
-    /// `readerCount` read-only connections (at least one) and the inline reader `probe` uses. Throws `StoreError` describing the first
-    /// step that failed; nothing is left open on failure.
+    /// `readerCount` read-only connections (at least one) and the inline reader `probe` uses.
+    /// Throws `StoreError` describing the first step that failed; nothing is left open on failure.
     public static func open(path: String, readerCount: Int = defaultReaderCount) async throws(StoreError) -> Store {
         try DatabaseDirectory.create(parentDirectory(of: path))
         let writer = try SQLiteConnection(path: path, readOnly: false)
@@ -77,11 +77,6 @@ public final class Store: Sendable {
         } catch {
             throw .sqlite(code: 1, message: "\(error)", sql: "read transaction")  // body throws only StoreError
         }
-    }
-
-    /// Proves the database answers by running `SELECT 1` on a reader.
-    public func ping() async throws(StoreError) {
-        try await reader().ping()
     }
 
     /// What `probe` found.
@@ -141,6 +136,12 @@ public final class Store: Sendable {
             trimmed = trimmed.dropLast()
         }
         return String(trimmed)
+    }
+
+    /// The folder holding the database file ("." when `path` is a bare file name).
+    public var directory: String {
+        let parent = Self.parentDirectory(of: path)
+        return parent.isEmpty ? "." : parent
     }
 
     /// The directory part of `path`: "" for a bare file name (the working directory), "/" for a

@@ -59,4 +59,12 @@ struct InternalsTests {
         #expect(Store.parentDirectory(of: "store.sqlite") == "")
         #expect(Store.parentDirectory(of: "data/store.sqlite") == "data")
     }
+
+    @Test("an open store names the folder that holds its file")
+    func storeDirectory() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = try await Store.open(path: dir + "/sub/store.sqlite")
+            #expect(store.directory == dir + "/sub")
+        }
+    }
 }
