@@ -30,6 +30,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
+from sdk_stdio_client import list_tool_names  # found beside this script (its folder is on sys.path)
 
 
 class WarningCollector(logging.Handler):
@@ -52,15 +53,7 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], int]:
             if args.stateless and client.protocol_version not in MODERN_PROTOCOL_VERSIONS:
                 raise RuntimeError(f"fell back to the handshake ({client.protocol_version})")
             summary["serverInfo"] = client.server_info.model_dump(mode="json", exclude_none=True) if client.server_info else None
-            tools: list[str] = []
-            cursor = None
-            while True:
-                page = await client.list_tools(cursor=cursor)
-                tools += [tool.name for tool in page.tools]
-                cursor = page.next_cursor
-                if not cursor:
-                    break
-            summary["tools"] = tools
+            summary["tools"] = await list_tool_names(client)
             result = await client.call_tool(args.tool, json.loads(args.arguments))
             summary["call"] = {"tool": args.tool, "isError": bool(result.is_error),
                                "structuredContent": result.structured_content}

@@ -73,6 +73,18 @@ def leaf_exceptions(exc: BaseException) -> list[BaseException]:
     return [exc]
 
 
+async def list_tool_names(client: Any) -> list[str]:
+    """Every tool's name, following tools/list pagination to its end (shared with sdk_http_client.py)."""
+    names: list[str] = []
+    cursor = None
+    while True:
+        page = await client.list_tools(cursor=cursor)
+        names += [tool.name for tool in page.tools]
+        cursor = page.next_cursor
+        if not cursor:
+            return names
+
+
 def dump(model: Any) -> Any:
     return None if model is None else model.model_dump(by_alias=True, mode="json", exclude_none=True)
 
@@ -105,15 +117,7 @@ async def run(args: argparse.Namespace, command: list[str], transport_faults: li
             summary["discover"] = None if discover is None else {
                 "supportedVersions": discover.supported_versions, "ttlMs": discover.ttl_ms,
                 "cacheScope": discover.cache_scope}
-            tools = []
-            cursor = None
-            while True:
-                page = await client.list_tools(cursor=cursor)
-                tools += [tool.name for tool in page.tools]
-                cursor = page.next_cursor
-                if not cursor:
-                    break
-            summary["tools"] = tools
+            summary["tools"] = await list_tool_names(client)
             result = await client.call_tool(args.tool, json.loads(args.arguments))
             summary["call"] = {"tool": args.tool, "isError": bool(result.is_error),
                                "structuredContent": result.structured_content,
