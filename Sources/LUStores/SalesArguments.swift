@@ -31,7 +31,7 @@ public struct SalesArguments: Sendable, Equatable {
         query.chargeCode = try Self.string(arguments, "charge_code")
         if let status = try Self.string(arguments, "status") {
             guard let value = SalesQuery.Status(rawValue: status) else {
-                throw Self.invalid("status", "status must be completed or refunded")
+                throw Self.invalid("status", "status must be completed, paid or refunded")
             }
             query.status = value
         }

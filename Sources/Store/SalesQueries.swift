@@ -122,6 +122,7 @@ public enum SalesQueries {
         case nil: perDay = "completed_count + refunded_count"
         case .completed?: perDay = "completed_count"
         case .refunded?: perDay = "refunded_count"
+        case .paid?: perDay = "0"
         }
         let table = query.chargeCode == nil ? "sales_day_totals" : "sales_code_day_totals"
         let codeFilter = query.chargeCode == nil ? "" : "charge_code = ? AND "

@@ -1,8 +1,10 @@
 /// Which sales `get_sales` asks for, in store terms: UTC instants, pence, row offsets.
 public struct SalesQuery: Sendable, Equatable {
-    /// The two values `sales.status` may hold.
+    /// The statuses a sale may have. The embedded store writes `completed` and `refunded`; a
+    /// LUStores PostgreSQL database writes `completed` and `paid`. `completed` and `paid` earn.
     public enum Status: String, Sendable, CaseIterable {
         case completed
+        case paid
         case refunded
     }
 
@@ -92,12 +94,13 @@ public struct SalesTotals: Sendable, Equatable {
         case nil: return completedCount + refundedCount
         case .completed?: return completedCount
         case .refunded?: return refundedCount
+        case .paid?: return 0  // the embedded store holds no paid sales
         }
     }
 
     /// Revenue: the totals of the completed sales among those counted (refunds earn nothing).
     public func revenue(status: SalesQuery.Status?) -> Int64 {
-        status == .refunded ? 0 : completedPence
+        status == nil || status == .completed ? completedPence : 0
     }
 
     static func + (lhs: SalesTotals, rhs: SalesTotals) -> SalesTotals {
