@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import ServerSupport
 
 /// Per-key, per-class request limits with an exact sliding window: never more than the limit in
 /// any window of that length (DESIGN §8 — a burst of 61 status calls gets 60 answers and one 429).
@@ -82,8 +80,8 @@ public actor RateLimiter {
     /// Counts one request of `identity` (an API key's index) against its `kind` limit.
     /// `monotonic` and `wall` are seconds; defaults read the clocks.
     public func consume(identity: Int, kind: RateLimitClass, monotonic: Double? = nil, wall: Double? = nil) -> Decision {
-        let now = monotonic ?? Self.monotonicNow()
-        let wallNow = wall ?? Self.wallNow()
+        let now = monotonic ?? MonotonicClock.now()
+        let wallNow = wall ?? MonotonicClock.wallNow()
         let limit = limits[kind]
         let window = Double(limit.windowSeconds)
         // Mutated in place through the dictionary: copying the ring out would copy its storage
@@ -93,17 +91,5 @@ public actor RateLimiter {
         let wait = max(0, nextFree - now)
         return Decision(allowed: allowed, limit: limit.requests, remaining: max(0, limit.requests - used),
                         reset: Int((wallNow + wait).rounded(.up)), retryAfter: allowed ? 0 : max(1, Int(wait.rounded(.up))))
-    }
-
-    static func monotonicNow() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
-    static func wallNow() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import JSONRPC
 
 /// The 2026-07-28 rule that the standard headers repeat the body (`MCP-Protocol-Version`,

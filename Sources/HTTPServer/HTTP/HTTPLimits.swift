@@ -1,5 +1,5 @@
-/// Every bound the HTTP layer enforces, named once. The defaults are those of issue 5; tests and
-/// the command line may lower or raise them.
+/// Every bound the HTTP layer enforces, named once. The defaults suit a public-facing server;
+/// tests and the command line may lower or raise them.
 public struct HTTPLimits: Sendable, Equatable {
     /// Longest request line, CRLF included (414 past it).
     public var maxRequestLineBytes = 8 * 1024
@@ -25,5 +25,6 @@ public struct HTTPLimits: Sendable, Equatable {
     /// How long SIGTERM waits for requests in flight before closing anyway.
     public var drainTimeoutSeconds = 10.0
 
+    /// The defaults above.
     public init() {}
 }

@@ -1,5 +1,6 @@
-/// Why a request could not be parsed: a stable code (for logs, tests and the error body's
-/// `details.reason`) and the status the server answers with before closing the connection.
+/// Why a request could not be parsed: a stable code (for logs, tests and the answer's body, which
+/// the application renders from ``HTTPRefusal``) and the status the server answers with before
+/// closing the connection.
 public enum HTTPParseError: String, Error, Sendable, CaseIterable {
     case malformedRequestLine = "HTTP_MALFORMED_REQUEST_LINE"
     case requestLineTooLong = "HTTP_REQUEST_LINE_TOO_LONG"

@@ -1,8 +1,9 @@
 import JSONRPC
 
-/// The one error model of lustores-mcp (DESIGN §5): a stable code, a message for a human, the
-/// time, and optional details. Over MCP it is a tool result with `isError: true`; over REST the
-/// body of an answer with ``Code/httpStatus``.
+/// The one error model of lustores-mcp: a stable code, a message for a human, the time, and
+/// optional details (`schemas/error.schema.json`). A failed ``ToolOutcome`` carries it and each
+/// transport renders it: over MCP a tool result with `isError: true`, over REST the body of an
+/// answer with ``Code/httpStatus``.
 public struct ToolError: Error, Sendable, Equatable {
     /// The stable error codes, with their HTTP status.
     public enum Code: String, Sendable, CaseIterable {
@@ -13,6 +14,8 @@ public struct ToolError: Error, Sendable, Equatable {
         case rateLimited = "MCP_RATE_LIMITED"
         case internalError = "MCP_INTERNAL_ERROR"
         case unavailable = "MCP_UNAVAILABLE"
+        /// The path exists but not for this HTTP method (REST only).
+        case methodNotAllowed = "MCP_METHOD_NOT_ALLOWED"
 
         /// The HTTP status the REST shim answers with.
         public var httpStatus: Int {
@@ -20,6 +23,7 @@ public struct ToolError: Error, Sendable, Equatable {
             case .invalidRequest: return 400
             case .authRequired: return 401
             case .notFound: return 404
+            case .methodNotAllowed: return 405
             case .testRunning: return 409
             case .rateLimited: return 429
             case .internalError: return 500
@@ -50,7 +54,5 @@ public struct ToolError: Error, Sendable, Equatable {
     }
 
     /// The tool outcome carrying this error.
-    public var outcome: ToolOutcome { .failure(json) }
+    public var outcome: ToolOutcome { .failure(self) }
 }
-
-import MCP

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// A detached POSIX thread running one closure: for blocking work (the stdio transport's reads
-/// and writes, the HTTP shim's `epoll_wait`) that must never occupy a thread of Swift's
+/// and writes, the HTTP server's `epoll_wait`) that must never occupy a thread of Swift's
 /// cooperative pool.
 public struct PosixThread: Sendable {
     private let body: @Sendable () -> Void

@@ -1,6 +1,3 @@
-import JSONRPC
-import LUStores
-
 /// One answer: status, header fields, and a body that is either complete or streamed.
 ///
 /// Guarantees when serialised: a header value never contains CR, LF or NUL (they become spaces,
@@ -10,36 +7,25 @@ import LUStores
 public struct HTTPResponse: Sendable {
     /// The body of an answer.
     public enum Body: Sendable {
+        /// A complete body, sent with `Content-Length`.
         case bytes([UInt8])
         /// Sent chunk by chunk as the stream yields; the answer ends when the stream finishes.
         case stream(AsyncStream<[UInt8]>)
     }
 
+    /// The status code (the reason phrase is ``reason(_:)``'s).
     public var status: Int
+    /// Header fields in the order they are sent; see the guarantees above for the ones the
+    /// serialiser owns.
     public var headers: [(name: String, value: String)]
+    /// What follows the header section.
     public var body: Body
 
+    /// An answer of `status` with `headers` and `body` (empty by default).
     public init(status: Int, headers: [(name: String, value: String)] = [], body: Body = .bytes([])) {
         self.status = status
         self.headers = headers
         self.body = body
-    }
-
-    /// A JSON answer.
-    public static func json(_ status: Int, _ value: JSONValue, headers: [(name: String, value: String)] = []) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: .bytes(JSONWriter.bytes(value)))
-    }
-
-    /// DESIGN §5's error object with `status` (by default the code's own).
-    public static func error(_ error: ToolError, status: Int? = nil, headers: [(name: String, value: String)] = []) -> HTTPResponse {
-        json(status ?? error.code.httpStatus, error.json, headers: headers)
-    }
-
-    /// The answer to a request that could not be parsed.
-    public static func parseError(_ error: HTTPParseError) -> HTTPResponse {
-        let failure = ToolError(error.status == 503 ? .unavailable : .invalidRequest, error.message,
-                                details: JSONObject([("reason", .string(error.rawValue))]))
-        return HTTPResponse.error(failure, status: error.status)
     }
 
     /// Adds a header field.

@@ -1,13 +1,15 @@
+import HTTPServer
 import JSONRPC
-import LUStores
 import MCP
+import ServerSupport
 
 /// MCP Streamable HTTP at `/mcp`, in front of the same engine as stdio.
 ///
-/// Validation order (mcp-protocol digest §10.3): `Host`/`Origin` (421/403), bearer key (401),
-/// method (POST; DELETE with `Mcp-Session-Id` ends a session, without it 400; else 405 with `Allow`), `Accept` (406), `Content-Type`
-/// (415), JSON (-32700, 400). Then by era (digest §5.2): no `MCP-Protocol-Version` header or a
-/// handshake revision → the handshake path, with `Mcp-Session-Id` sessions minted at
+/// Validation order: `Host`/`Origin` (421/403), admission (the application's authentication,
+/// 401), method (POST; DELETE with `Mcp-Session-Id` ends a session, without it 400; else 405 with
+/// `Allow`), `Accept` (406), `Content-Type` (415), JSON (-32700, 400), then for a `tools/call` the
+/// application's rate limit (429). Then by ``ProtocolEra``: no `MCP-Protocol-Version` header or
+/// a handshake revision → the handshake path, with `Mcp-Session-Id` sessions minted at
 /// `initialize` (missing id 400, unknown id 404); any other value → the 2026-07-28 path, where
 /// `_meta` is checked (-32602), then the headers against the body (-32020), then the engine
 /// (-32022, -32601 as 404, …), each with HTTP 400 unless said otherwise, echoing the request id.
@@ -16,18 +18,26 @@ import MCP
 /// notifications, then the response; everything else is one JSON response. A session's
 /// `notifications/cancelled` cancels the named call; a closed connection cancels its calls.
 public struct MCPEndpoint: HTTPHandler {
+    /// The engine every message goes through.
     public let server: MCPServer
-    public let gate: AccessGate
+    /// Which `Host` and `Origin` values are accepted.
     public let origins: OriginPolicy
+    /// The handshake-era sessions.
     public let sessions: MCPSessions
+    /// The application's authentication and rate limits.
+    public let admit: MCPAdmissionCheck
 
-    public init(server: MCPServer, gate: AccessGate, allowedHosts: OriginPolicy, sessions: MCPSessions = MCPSessions()) {
+    /// An endpoint in front of `server`, accepting `allowedHosts`, asking `admit` about each
+    /// request and each tool call.
+    public init(server: MCPServer, allowedHosts: OriginPolicy, sessions: MCPSessions = MCPSessions(),
+                admit: @escaping MCPAdmissionCheck) {
         self.server = server
-        self.gate = gate
         self.origins = allowedHosts
         self.sessions = sessions
+        self.admit = admit
     }
 
+    /// The answer to one request to `/mcp` (see the type's validation order).
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
         guard origins.allowsHost(request.header("host")) else {
             return Self.rpcError(nil, .invalidRequest("Invalid Host header"), status: 421)
@@ -35,7 +45,7 @@ public struct MCPEndpoint: HTTPHandler {
         guard origins.allowsOrigin(request.header("origin")) else {
             return Self.rpcError(nil, .invalidRequest("Invalid Origin header"), status: 403)
         }
-        if case .refused(let response) = await gate.admit(request, kind: nil) { return response }
+        if let refusal = Self.refusal(await admit(request, nil), id: nil) { return refusal }
         switch request.method {
         case "POST": break
         case "DELETE": return deleteSession(request)
@@ -60,27 +70,34 @@ public struct MCPEndpoint: HTTPHandler {
         if let refusal = await limitToolCall(request, value) { return refusal }
         let wantsStream = accept?.contains("text/event-stream") ?? false
         let versionHeader = request.header("mcp-protocol-version").map { $0.trimmingSpaces() }
-        if let versionHeader, !ProtocolRevision.handshakeRevisions.map(\.rawValue).contains(versionHeader) {
+        if ProtocolEra(versionHeader: versionHeader) == .stateless {
             return await stateless(request, value, wantsStream: wantsStream)
         }
         return await handshake(request, value, versionHeader: versionHeader, wantsStream: wantsStream)
     }
 
-    /// Counts a `tools/call` against its tool's REST limit class (get_status: status, run_tests:
-    /// test execution, anything else: data retrieval), per key, like its REST twin. Over the
-    /// limit: HTTP 429 with `Retry-After` and a JSON-RPC error echoing the id.
+    /// Asks the application about a `tools/call` (its tool's rate limit, per key, like its REST
+    /// twin).
     private func limitToolCall(_ request: HTTPRequest, _ value: JSONValue) async -> HTTPResponse? {
         guard value["method"]?.stringValue == "tools/call", let name = value["params"]?["name"]?.stringValue else { return nil }
-        let kind = RESTRoute.all.first { $0.tool == name }?.limit ?? .dataRetrieval
-        guard case .refused(var response) = await gate.admit(request, kind: kind) else { return nil }
-        guard response.status == 429 else { return response }
-        let id = value["id"].flatMap(RequestID.init)
-        let error = JSONRPCError(code: -32000, message: "Rate limited: too many \(kind.rawValue) calls with this key",
-                                 data: .object(JSONObject([("retryAfter", .integer(Int64(response.header("Retry-After") ?? "") ?? 1))])))
-        let headers = response.headers.filter { $0.name != "Content-Type" }
-        response = Self.rpcError(id, error, status: 429)
-        response.headers.append(contentsOf: headers)
-        return response
+        return Self.refusal(await admit(request, name), id: value["id"].flatMap(RequestID.init))
+    }
+
+    /// The answer to a refused admission, nil when admitted. Over a limit: HTTP 429 with
+    /// `Retry-After` and a JSON-RPC error echoing `id`.
+    static func refusal(_ admission: MCPAdmission, id: RequestID?) -> HTTPResponse? {
+        switch admission {
+        case .admitted:
+            return nil
+        case .refused(let response):
+            return response
+        case .rateLimited(let limit, let retryAfter, let headers):
+            let error = JSONRPCError(code: -32000, message: "Rate limited: too many \(limit) calls with this key",
+                                     data: .object(JSONObject([("retryAfter", .integer(Int64(retryAfter)))])))
+            var response = rpcError(id, error, status: 429)
+            response.headers.append(contentsOf: headers)
+            return response
+        }
     }
 
     // MARK: the 2026-07-28 path
@@ -103,10 +120,10 @@ public struct MCPEndpoint: HTTPHandler {
         case .request(let id, let method, let params):
             let object = params?.objectValue ?? JSONObject()
             let meta = object["_meta"]?.objectValue
-            guard let version = meta?["io.modelcontextprotocol/protocolVersion"]?.stringValue,
-                  meta?["io.modelcontextprotocol/clientCapabilities"]?.objectValue != nil else {
+            guard let version = meta?[MCPServer.metaProtocolVersion]?.stringValue,
+                  meta?[MCPServer.metaClientCapabilities]?.objectValue != nil else {
                 return Self.rpcError(id, .invalidParams(
-                    "params._meta must carry io.modelcontextprotocol/protocolVersion and io.modelcontextprotocol/clientCapabilities"),
+                    "params._meta must carry \(MCPServer.metaProtocolVersion) and \(MCPServer.metaClientCapabilities)"),
                     status: 400)
             }
             if let mismatch = MCPHeaderCheck.check(request, method: method, params: object, version: version) {
@@ -126,7 +143,7 @@ public struct MCPEndpoint: HTTPHandler {
         let object = value.objectValue
         let method = object?["method"]?.stringValue
         let params = object?["params"]?.objectValue ?? JSONObject()
-        let now = RateLimiter.monotonicNow()
+        let now = MonotonicClock.now()
         if method == "initialize" && object?["id"] != nil {
             var session = SessionState()
             let disposition = server.receive(value, session: &session)
@@ -139,7 +156,7 @@ public struct MCPEndpoint: HTTPHandler {
             return response
         }
         // A self-describing (2026-07-28 style) request needs no session.
-        if method == "server/discover" || params["_meta"]?["io.modelcontextprotocol/protocolVersion"] != nil {
+        if let method, ProtocolEra(method: method, params: params) == .stateless {
             var session = SessionState()
             return await respond(server.receive(value, session: &session), progress: Self.hasProgressToken(params) && wantsStream)
         }
@@ -222,7 +239,7 @@ public struct MCPEndpoint: HTTPHandler {
     }
 
     static func hasProgressToken(_ params: JSONObject) -> Bool {
-        params["_meta"]?["progressToken"].flatMap(RequestID.init) != nil
+        params["_meta"]?[MCPServer.metaProgressToken].flatMap(RequestID.init) != nil
     }
 
     /// A JSON-RPC answer, with the HTTP status its error code calls for.
@@ -231,7 +248,9 @@ public struct MCPEndpoint: HTTPHandler {
         if let code = message["error"]?["code"]?.integerValue {
             switch code {
             case -32601: status = message["id"] == nil || message["id"] == .null ? 400 : 404
-            case -32700, -32600, -32602, -32020, -32021, -32022: status = 400
+            case -32700, -32600, -32602, Int64(MCPHeaderCheck.headerMismatchCode), -32021,
+                 Int64(MCPServer.unsupportedProtocolVersionCode):
+                status = 400
             default: status = 200
             }
         }

@@ -1,3 +1,4 @@
+import HTTPServer
 import Synchronization
 
 /// Collects response events emitted from a handler's task.

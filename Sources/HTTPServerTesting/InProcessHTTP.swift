@@ -1,13 +1,17 @@
+import HTTPServer
+
 /// Runs the HTTP layer in this process without a socket: raw request bytes in, raw response
 /// bytes out, through the same parser, connection state machine and serialiser as the server.
 ///
 /// For tests: the bytes are fed in pieces of `pieceSize` (to exercise incremental parsing), every
 /// request is answered by `handler` in order, then the input ends as if the client half-closed.
+/// What the server answers by itself is rendered by `refusals`, as ``HTTPListener`` would.
 public enum InProcessHTTP {
     /// Everything the server would write back for `input`.
     public static func exchange(_ input: [UInt8], handler: some HTTPHandler, limits: HTTPLimits = HTTPLimits(),
+                                refusals: @escaping HTTPRefusalRenderer = HTTPRefusal.plainText,
                                 pieceSize: Int = Int.max, endInput: Bool = true) async -> [UInt8] {
-        let connection = HTTPConnection(limits: limits)
+        let connection = HTTPConnection(limits: limits, refusals: refusals)
         var written: [UInt8] = []
         var offset = 0
         func collect() {
@@ -40,8 +44,9 @@ public enum InProcessHTTP {
 
     /// `exchange` for text.
     public static func exchange(_ input: String, handler: some HTTPHandler, limits: HTTPLimits = HTTPLimits(),
+                                refusals: @escaping HTTPRefusalRenderer = HTTPRefusal.plainText,
                                 pieceSize: Int = Int.max) async -> String {
-        let bytes = await exchange(Array(input.utf8), handler: handler, limits: limits, pieceSize: pieceSize)
+        let bytes = await exchange(Array(input.utf8), handler: handler, limits: limits, refusals: refusals, pieceSize: pieceSize)
         return String(decoding: bytes, as: UTF8.self)
     }
 }

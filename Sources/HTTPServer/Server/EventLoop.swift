@@ -1,10 +1,10 @@
 import CEventLoop
-import MCP
+import ServerSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The loop behind ``HTTPServer``: lives on the server's thread and owns every connection.
+/// The loop behind ``HTTPListener``: lives on the server's thread and owns every connection.
 final class EventLoop {
     private final class Client {
         let descriptor: Int32
@@ -30,7 +30,7 @@ final class EventLoop {
         }
     }
 
-    private let server: HTTPServer
+    private let server: HTTPListener
     private let channel: LoopChannel
     private let epoll: Int32
     private var clients: [Int32: Client] = [:]
@@ -44,20 +44,13 @@ final class EventLoop {
     private static let listenerTag: UInt64 = UInt64.max
     private static let wakeTag: UInt64 = UInt64.max - 1
 
-    init(server: HTTPServer, channel: LoopChannel) {
+    init(server: HTTPListener, channel: LoopChannel) {
         self.server = server
         self.channel = channel
         self.epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         precondition(epoll >= 0, "epoll_create1 failed: \(errnoText())")
         register(channel.listener.descriptor, tag: Self.listenerTag, events: EPOLLIN.rawValue)
         register(channel.wakeDescriptor, tag: Self.wakeTag, events: EPOLLIN.rawValue)
-    }
-
-    /// Monotonic seconds.
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     private func register(_ descriptor: Int32, tag: UInt64, events: UInt32) {
@@ -71,9 +64,9 @@ final class EventLoop {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         while true {
             let count = events.withUnsafeMutableBufferPointer { buffer in
-                epoll_wait(epoll, buffer.baseAddress, Int32(buffer.count), Int32(HTTPServer.sweepInterval * 1000))
+                epoll_wait(epoll, buffer.baseAddress, Int32(buffer.count), Int32(HTTPListener.sweepInterval * 1000))
             }
-            let now = Self.now()
+            let now = MonotonicClock.now()
             if count > 0 {
                 for index in 0..<Int(count) {
                     let event = events[index]
@@ -84,7 +77,7 @@ final class EventLoop {
                     }
                 }
             }
-            if now - lastSweep >= HTTPServer.sweepInterval {
+            if now - lastSweep >= HTTPListener.sweepInterval {
                 lastSweep = now
                 sweep(now: now)
             }
@@ -119,7 +112,7 @@ final class EventLoop {
             }
             var one: Int32 = 1
             setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let client = Client(descriptor: descriptor, id: nextID, connection: HTTPConnection(limits: server.limits), now: now)
+            let client = Client(descriptor: descriptor, id: nextID, connection: HTTPConnection(limits: server.limits, refusals: server.refusals), now: now)
             nextID += 1
             clients[descriptor] = client
             byID[client.id] = descriptor
@@ -130,7 +123,7 @@ final class EventLoop {
 
     /// Answers 503 to a connection over the cap (best effort, never blocking) and closes it.
     private func refuse(_ descriptor: Int32) {
-        let failure = HTTPResponse.error(.init(.unavailable, "too many connections"), status: 503, headers: [("Retry-After", "1")])
+        let failure = server.refusals(.overloaded)
         let bytes = failure.serializeHead(keepAlive: false, date: HTTPDate.now()) + {
             if case .bytes(let body) = failure.body { return body }
             return []
@@ -316,9 +309,7 @@ final class EventLoop {
             if let since = connection.partialSince {
                 let allowed = connection.isAwaitingBody ? limits.bodyTimeoutSeconds : limits.headerTimeoutSeconds
                 if now - since > allowed {
-                    let timeout = HTTPResponse.error(.init(.invalidRequest, "the request took too long to arrive",
-                                                           details: .init([("reason", "HTTP_REQUEST_TIMEOUT")])), status: 408)
-                    connection.finish(with: timeout, date: HTTPDate.now())
+                    connection.finish(with: server.refusals(.timedOut), date: HTTPDate.now())
                     flush(client, now: now)
                     if clients[client.descriptor] != nil { settle(client, now: now) }
                     continue

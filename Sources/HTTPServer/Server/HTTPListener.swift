@@ -1,5 +1,5 @@
 import CEventLoop
-import MCP
+import ServerSupport
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -16,16 +16,23 @@ import Glibc
 /// ``HTTPLimits/maxConnections`` (all loops together) a new connection gets 503 and is closed;
 /// ``shutdown()`` stops accepting, closes idle connections, answers every request already
 /// received (the last answer of each connection with `Connection: close`), then stops, within
-/// ``HTTPLimits/drainTimeoutSeconds``.
-public final class HTTPServer: Sendable {
+/// ``HTTPLimits/drainTimeoutSeconds``. What the server answers by itself (a request it cannot
+/// parse, a timeout, one connection too many) is rendered by the application's
+/// ``HTTPRefusalRenderer``.
+///
+/// (Named `HTTPListener`, not `HTTPServer`, so that the module name `HTTPServer` stays usable as a
+/// qualifier.)
+public final class HTTPListener: Sendable {
     /// How often timeouts are checked.
     public static let sweepInterval = 0.25
 
     /// The port the server listens on.
     public let port: Int
+    /// The address it was asked to bind, as given.
     public let host: String
     let limits: HTTPLimits
     let handler: any HTTPHandler
+    let refusals: HTTPRefusalRenderer
     let logger: Logger?
     let channels: [LoopChannel]
     /// Connections open across all loops, for the cap.
@@ -40,9 +47,11 @@ public final class HTTPServer: Sendable {
     }
 
     /// Binds `host`:`port` (0 picks a free port) with `eventLoops` loops (at least 1);
-    /// ``start()`` begins serving.
+    /// ``start()`` begins serving. `refusals` renders the answers the server sends by itself
+    /// (plain text unless the application has an error format).
     public init(host: String, port: Int, limits: HTTPLimits = HTTPLimits(), eventLoops: Int = 2,
-                handler: some HTTPHandler, logger: Logger? = nil) throws(HTTPServerError) {
+                handler: some HTTPHandler, refusals: @escaping HTTPRefusalRenderer = HTTPRefusal.plainText,
+                logger: Logger? = nil) throws(HTTPServerError) {
         Self.raiseDescriptorLimit(to: limits.maxConnections + 64)
         let count = max(1, eventLoops)
         var channels: [LoopChannel] = []
@@ -62,6 +71,7 @@ public final class HTTPServer: Sendable {
         self.host = host
         self.limits = limits
         self.handler = handler
+        self.refusals = refusals
         self.logger = logger
     }
 

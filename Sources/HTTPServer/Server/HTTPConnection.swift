@@ -5,8 +5,9 @@
 /// their requests, whatever order they complete in (pipelining); at most
 /// ``HTTPLimits/maxPipelinedRequests`` requests are unanswered at once (``wantsInput`` turns
 /// false past it); after an answer with `Connection: close`, or a parse error's answer, nothing
-/// more is parsed or sent and ``isFinished`` turns true once the output is taken.
-final class HTTPConnection {
+/// more is parsed or sent and ``isFinished`` turns true once the output is taken. A request that
+/// cannot be parsed is answered by the refusal renderer, never by the handler.
+public final class HTTPConnection {
     private struct Slot {
         let sequence: UInt64
         let keepAlive: Bool
@@ -17,13 +18,14 @@ final class HTTPConnection {
     }
 
     let limits: HTTPLimits
+    let refusals: HTTPRefusalRenderer
     private var parser: HTTPRequestParser
     private var slots: [Slot] = []
     private var nextSequence: UInt64 = 0
     /// Bytes ready to be written, in order.
-    private(set) var output: [UInt8] = []
+    public private(set) var output: [UInt8] = []
     /// No more requests will be read: a close was decided or the client closed its side.
-    private(set) var inputClosed = false
+    public private(set) var inputClosed = false
     /// Answers should carry `Connection: close` (the server is draining).
     var draining = false
     /// Whether `100 Continue` went out for the head awaiting its body.
@@ -31,8 +33,11 @@ final class HTTPConnection {
     /// When the current partial request started, for the header and body timeouts.
     private(set) var partialSince: Double?
 
-    init(limits: HTTPLimits) {
+    /// A connection with nothing received; `refusals` renders the answer to a request that
+    /// cannot be parsed.
+    public init(limits: HTTPLimits, refusals: @escaping HTTPRefusalRenderer) {
         self.limits = limits
+        self.refusals = refusals
         self.parser = HTTPRequestParser(limits: limits)
     }
 
@@ -40,7 +45,7 @@ final class HTTPConnection {
     var unanswered: Int { slots.count }
 
     /// Whether the connection should be read: room for more requests and no close decided.
-    var wantsInput: Bool { !inputClosed && slots.count < limits.maxPipelinedRequests }
+    public var wantsInput: Bool { !inputClosed && slots.count < limits.maxPipelinedRequests }
 
     /// Whether everything is answered and written and no more will come: the socket can close.
     var isFinished: Bool { inputClosed && slots.isEmpty && output.isEmpty }
@@ -52,14 +57,14 @@ final class HTTPConnection {
     var isAwaitingBody: Bool { parser.isAwaitingBody }
 
     /// Feeds bytes from the client; returns the requests to answer, with their sequence numbers.
-    func receive<Bytes: Collection<UInt8>>(_ bytes: Bytes, now: Double) -> [(UInt64, HTTPRequest)] {
+    public func receive<Bytes: Collection<UInt8>>(_ bytes: Bytes, now: Double) -> [(UInt64, HTTPRequest)] {
         guard !inputClosed else { return [] }
         parser.append(bytes)
         return parse(now: now)
     }
 
-    /// Parses what is buffered, up to the pipelining limit.
-    func parse(now: Double) -> [(UInt64, HTTPRequest)] {
+    /// Parses what is buffered, up to the pipelining limit (call again once answers leave).
+    public func parse(now: Double) -> [(UInt64, HTTPRequest)] {
         var requests: [(UInt64, HTTPRequest)] = []
         while !inputClosed && slots.count < limits.maxPipelinedRequests {
             switch parser.next() {
@@ -82,7 +87,7 @@ final class HTTPConnection {
                 let sequence = nextSequence
                 nextSequence += 1
                 slots.append(Slot(sequence: sequence, keepAlive: false, announceKeepAlive: false))
-                apply(.complete(HTTPResponse.parseError(error)), to: sequence, date: HTTPDate.now())
+                apply(.complete(refusals(.unparsable(error))), to: sequence, date: HTTPDate.now())
                 return requests
             }
         }
@@ -99,7 +104,7 @@ final class HTTPConnection {
     }
 
     /// The client closed its side: answer what was asked, then finish.
-    func receiveEndOfInput() {
+    public func receiveEndOfInput() {
         inputClosed = true
         partialSince = nil
     }
@@ -122,8 +127,8 @@ final class HTTPConnection {
         partialSince = nil
     }
 
-    /// Records part of the answer to request `sequence`.
-    func apply(_ event: HTTPResponseEvent, to sequence: UInt64, date: String) {
+    /// Records part of the answer to request `sequence`; answers leave in request order.
+    public func apply(_ event: HTTPResponseEvent, to sequence: UInt64, date: String) {
         guard let index = slots.firstIndex(where: { $0.sequence == sequence }) else { return }
         // While draining, every request already received is answered; the last one closes.
         let keepAlive = slots[index].keepAlive && !(draining && inputClosed && index == slots.count - 1)
@@ -160,7 +165,7 @@ final class HTTPConnection {
     }
 
     /// Removes the first `count` bytes of the output (they were written).
-    func consumeOutput(_ count: Int) {
+    public func consumeOutput(_ count: Int) {
         if count >= output.count { output.removeAll(keepingCapacity: output.capacity <= 1 << 20) } else { output.removeFirst(count) }
     }
 }

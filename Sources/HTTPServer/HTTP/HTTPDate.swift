@@ -3,15 +3,15 @@ import Glibc
 #endif
 
 /// The IMF-fixdate of RFC 9110 §5.6.7 (`Sun, 06 Nov 1994 08:49:37 GMT`) for the `Date` header.
-enum HTTPDate {
+public enum HTTPDate {
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// The current time.
-    static func now() -> String { format(time(nil)) }
+    public static func now() -> String { format(time(nil)) }
 
     /// `seconds` since the epoch, formatted.
-    static func format(_ seconds: time_t) -> String {
+    public static func format(_ seconds: time_t) -> String {
         var value = seconds
         var parts = tm()
         gmtime_r(&value, &parts)

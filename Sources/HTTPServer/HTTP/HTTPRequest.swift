@@ -1,6 +1,7 @@
 /// One parsed HTTP/1.x request. Header names are lower-cased; values have surrounding
 /// whitespace removed and contain no control characters other than HTAB.
 public struct HTTPRequest: Sendable, Equatable {
+    /// The method token as sent (`GET`, `POST`; case-sensitive).
     public var method: String
     /// The request target as sent (origin form, e.g. `/api/mcp/sales?limit=5`).
     public var target: String
@@ -12,8 +13,10 @@ public struct HTTPRequest: Sendable, Equatable {
     public var minorVersion: Int
     /// Header fields in arrival order, names lower-cased.
     public var headers: [(name: String, value: String)]
+    /// The body, exactly `Content-Length` bytes (empty without one).
     public var body: [UInt8]
 
+    /// A request as the parser would produce it (for handlers and tests).
     public init(method: String, target: String, path: String, query: String = "", minorVersion: Int = 1,
                 headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.method = method
@@ -45,6 +48,7 @@ public struct HTTPRequest: Sendable, Equatable {
         return minorVersion >= 1 || tokens.contains("keep-alive")
     }
 
+    /// Equal when every field is, header order included.
     public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
         lhs.method == rhs.method && lhs.target == rhs.target && lhs.path == rhs.path && lhs.query == rhs.query
             && lhs.minorVersion == rhs.minorVersion && lhs.body == rhs.body
@@ -53,8 +57,9 @@ public struct HTTPRequest: Sendable, Equatable {
 }
 
 extension StringProtocol {
-    /// The text without leading and trailing spaces and tabs (HTTP's optional whitespace).
-    func trimmingSpaces() -> String {
+    /// The text without leading and trailing spaces and tabs (HTTP's optional whitespace), as
+    /// header values and list elements are compared.
+    public func trimmingSpaces() -> String {
         var slice = Substring(self)
         while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
         while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }

@@ -13,11 +13,15 @@
 public struct HTTPRequestParser: Sendable {
     /// What ``next()`` found.
     public enum Result: Sendable, Equatable {
+        /// No complete request is buffered yet.
         case needMore
+        /// The next request, body included.
         case request(HTTPRequest)
+        /// The input cannot be parsed; framing is lost, so the connection must end.
         case error(HTTPParseError)
     }
 
+    /// The bounds enforced.
     public let limits: HTTPLimits
     private var buffer: [UInt8] = []
     /// First byte of the request being parsed.
@@ -34,6 +38,7 @@ public struct HTTPRequestParser: Sendable {
     private var bodyLength = 0
     private var failure: HTTPParseError?
 
+    /// A parser with nothing buffered.
     public init(limits: HTTPLimits = HTTPLimits()) {
         self.limits = limits
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// DNS-rebinding protection for `/mcp` (MCP transports §Security): the `Host` header and, when
 /// present, the `Origin` header must name this machine — `localhost`, `127.0.0.1`, `[::1]`
 /// (any port) — or the address the server was bound to, if it is not a wildcard.
