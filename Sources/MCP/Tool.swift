@@ -22,10 +22,12 @@ public struct ToolAnnotations: Sendable {
 /// status, and work that outlives the call names itself in ``started(_:handle:)``, so no
 /// transport reads a result's JSON back to learn either.
 public enum ToolOutcome: Sendable, Equatable {
+    /// The structured result.
     case success(JSONValue)
     /// The call started work that goes on after this answer; `handle` is what later calls name it
     /// by (a test execution's id). Rendered as a success.
     case started(JSONValue, handle: String)
+    /// The tool error (arguments, state, availability).
     case failure(ToolError)
 
     /// The JSON carried: the result, or the error object.

@@ -7,12 +7,19 @@ import JSONRPC
 public struct ToolError: Error, Sendable, Equatable {
     /// The stable error codes, with their HTTP status.
     public enum Code: String, Sendable, CaseIterable {
+        /// Bad arguments, bad JSON, an unknown or unconfigured suite.
         case invalidRequest = "MCP_INVALID_REQUEST"
+        /// No API key, or a wrong one.
         case authRequired = "MCP_AUTH_REQUIRED"
+        /// No such execution, path or tool.
         case notFound = "MCP_NOT_FOUND"
+        /// A test execution is already running.
         case testRunning = "MCP_TEST_RUNNING"
+        /// Over a rate limit.
         case rateLimited = "MCP_RATE_LIMITED"
+        /// A fault of the server; the message says nothing secret.
         case internalError = "MCP_INTERNAL_ERROR"
+        /// The database (or another dependency) cannot be reached.
         case unavailable = "MCP_UNAVAILABLE"
         /// The path exists but not for this HTTP method (REST only).
         case methodNotAllowed = "MCP_METHOD_NOT_ALLOWED"
@@ -32,12 +39,16 @@ public struct ToolError: Error, Sendable, Equatable {
         }
     }
 
+    /// The stable code.
     public let code: Code
+    /// A sentence for a person; never a key, password, SQL text or path.
     public let message: String
+    /// Machine-readable specifics (`field`, `execution_id`, `reason`, …).
     public let details: JSONObject?
     /// When the error happened, ISO 8601 UTC to the second.
     public let timestamp: String
 
+    /// An error of `code` happening now (or at `timestamp`).
     public init(_ code: Code, _ message: String, details: JSONObject? = nil, timestamp: String = Timestamp.now()) {
         self.code = code
         self.message = message

@@ -2,14 +2,16 @@ import JSONRPC
 import MCP
 import Synchronization
 
-/// The handshake-era sessions of `/mcp`, one ``SessionState`` per `Mcp-Session-Id`.
+/// The handshake-era sessions of `/mcp`, one `SessionState` per `Mcp-Session-Id`.
 ///
 /// Guarantees: ids are 128 random bits from the system's secure generator, as 32 hex digits
 /// (visible ASCII); a session's messages go through the engine one at a time, in arrival order
 /// (its state is changed under a lock, never shared); at most ``maximumSessions`` live at once and
 /// a session unused for ``idleLifetimeSeconds`` is forgotten.
 public final class MCPSessions: Sendable {
+    /// Most sessions alive at once; `initialize` past it is answered 503.
     public static let maximumSessions = 1000
+    /// Seconds a session may go unused before it is forgotten.
     public static let idleLifetimeSeconds = 3600.0
 
     private struct Entry {
@@ -21,6 +23,7 @@ public final class MCPSessions: Sendable {
     /// How to cancel each call in flight, by session and request id.
     private let inFlight = Mutex<[String: [RequestID: @Sendable () -> Void]]>([:])
 
+    /// An empty table.
     public init() {}
 
     /// A new session with `state` (after `initialize`); nil when the table is full.

@@ -7,8 +7,10 @@ import Foundation
 /// Guarantees: a request without `Origin` (a non-browser client) is judged by `Host` alone; an
 /// `Origin` of `null` or one that does not parse as `scheme://host[:port]` is refused.
 public struct OriginPolicy: Sendable {
+    /// Host names accepted in `Host` and `Origin`, lower-cased, without brackets.
     public let allowedHosts: Set<String>
 
+    /// The loopback names, plus `boundHost` unless it is a wildcard address.
     public init(boundHost: String) {
         var hosts: Set<String> = ["localhost", "127.0.0.1", "::1"]
         let bound = boundHost.lowercased().trimmingCharacters(in: ["[", "]"])

@@ -5,5 +5,6 @@ public enum LogLevel: String, Sendable, CaseIterable, Comparable {
 
     private var order: Int { Self.allCases.firstIndex(of: self)! }
 
+    /// Ordered by severity: `debug` is the least.
     public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.order < rhs.order }
 }

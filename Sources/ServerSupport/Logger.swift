@@ -10,6 +10,7 @@ public struct Logger: Sendable {
     public let level: LogLevel
     private let label: String
 
+    /// A logger writing lines of `level` and above, each prefixed with `label`.
     public init(level: LogLevel, label: String = "lustores-mcp") {
         self.level = level
         self.label = label
@@ -31,8 +32,12 @@ public struct Logger: Sendable {
         }
     }
 
+    /// Logs at `debug`.
     public func debug(_ message: @autoclosure () -> String) { log(.debug, message()) }
+    /// Logs at `info`.
     public func info(_ message: @autoclosure () -> String) { log(.info, message()) }
+    /// Logs at `warning`.
     public func warning(_ message: @autoclosure () -> String) { log(.warning, message()) }
+    /// Logs at `error`.
     public func error(_ message: @autoclosure () -> String) { log(.error, message()) }
 }

@@ -283,8 +283,8 @@ public struct HTTPRequestParser: Sendable {
         return .success((name, String(decoding: buffer[valueStart..<valueEnd], as: UTF8.self)))
     }
 
-    /// RFC 9110 `tchar`.
-    static func isTokenByte(_ byte: UInt8) -> Bool {
+    /// Whether `byte` may appear in a token (RFC 9110 `tchar`): method names and header names.
+    public static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
         case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),

@@ -5,7 +5,7 @@
 /// their requests, whatever order they complete in (pipelining); at most
 /// ``HTTPLimits/maxPipelinedRequests`` requests are unanswered at once (``wantsInput`` turns
 /// false past it); after an answer with `Connection: close`, or a parse error's answer, nothing
-/// more is parsed or sent and ``isFinished`` turns true once the output is taken. A request that
+/// more is parsed or sent and `isFinished` turns true once the output is taken. A request that
 /// cannot be parsed is answered by the refusal renderer, never by the handler.
 public final class HTTPConnection {
     private struct Slot {

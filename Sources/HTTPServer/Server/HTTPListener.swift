@@ -5,7 +5,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// An HTTP/1.1 server on POSIX sockets: ``eventLoops`` `epoll` event loops, each on a thread of
+/// An HTTP/1.1 server on POSIX sockets: `eventLoops` `epoll` event loops, each on a thread of
 /// its own with its own listening socket on the shared port (`SO_REUSEPORT`: the kernel spreads
 /// connections), own every socket (non-blocking); each request is answered by the handler in a
 /// Swift task whose answer comes back to its loop through a queue and an `eventfd` wake-up.

@@ -10,8 +10,11 @@ import ServerSupport
 public actor RateLimiter {
     /// What a request learns about its limit; these become the `X-RateLimit-*` headers.
     public struct Decision: Sendable, Equatable {
+        /// Whether the request may proceed.
         public let allowed: Bool
+        /// The limit counted against.
         public let limit: Int
+        /// Requests left in the window ending now.
         public let remaining: Int
         /// Unix time (seconds, rounded up) at which `remaining` next grows: when the oldest request
         /// in the window leaves it. At 0 remaining, when one more request will be accepted.
@@ -70,9 +73,11 @@ public actor RateLimiter {
         }
     }
 
+    /// The limit of each class.
     public let limits: RateLimits
     private var rings: [Key: Ring] = [:]
 
+    /// A limiter with nothing counted yet.
     public init(limits: RateLimits) {
         self.limits = limits
     }
