@@ -1,4 +1,5 @@
-/// What answers requests: the REST router, the `/mcp` endpoint, or a test double.
+/// What answers the requests an ``HTTPListener`` receives: an application's router, or a test
+/// double.
 ///
 /// Called concurrently from many tasks; it must never block its thread (the cooperative pool
 /// is small) and must always return an answer.
