@@ -24,7 +24,9 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "JSONRPC", swiftSettings: staticInRelease),
-        .target(name: "MCP", dependencies: ["JSONRPC"], swiftSettings: staticInRelease),
+        // Logging, threads and clocks shared by the protocol engine and the HTTP server.
+        .target(name: "ServerSupport", swiftSettings: staticInRelease),
+        .target(name: "MCP", dependencies: ["JSONRPC", "ServerSupport"], swiftSettings: staticInRelease),
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: staticInRelease),
         .target(
             name: "LUStores",
@@ -33,17 +35,26 @@ let package = Package(
             swiftSettings: staticInRelease
         ),
         .systemLibrary(name: "CEventLoop"),
-        .target(name: "HTTPShim", dependencies: ["JSONRPC", "MCP", "LUStores", "CEventLoop"], swiftSettings: staticInRelease),
+        // An HTTP/1.1 server that knows no application: parser, connections, event loops, limits.
+        .target(name: "HTTPServer", dependencies: ["ServerSupport", "CEventLoop"], swiftSettings: staticInRelease),
+        // MCP Streamable HTTP at /mcp, over the engine of MCP.
+        .target(name: "MCPHTTP", dependencies: ["HTTPServer", "JSONRPC", "MCP", "ServerSupport"], swiftSettings: staticInRelease),
+        // The application's HTTP face: REST routes, API keys, rate limits, and /mcp wired to them.
+        .target(name: "HTTPShim", dependencies: ["HTTPServer", "MCPHTTP", "JSONRPC", "MCP", "ServerSupport", "LUStores"],
+                swiftSettings: staticInRelease),
+        // The socket-free HTTP exchange for tests; not part of the executable.
+        .target(name: "HTTPServerTesting", dependencies: ["HTTPServer"]),
         .executableTarget(
             name: "lustores-mcp",
-            dependencies: ["JSONRPC", "MCP", "Store", "LUStores", "HTTPShim"],
+            dependencies: ["JSONRPC", "MCP", "Store", "LUStores", "HTTPServer", "MCPHTTP", "HTTPShim"],
             swiftSettings: staticInRelease,
             linkerSettings: staticLinkInRelease
         ),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "MCPTests", dependencies: ["JSONRPC", "MCP"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "HTTPShimTests", dependencies: ["HTTPShim", "LUStores", "MCP", "JSONRPC", "Store"]),
+        .testTarget(name: "HTTPShimTests", dependencies: ["HTTPServer", "HTTPServerTesting", "MCPHTTP", "HTTPShim", "LUStores",
+                                                          "MCP", "JSONRPC", "Store"]),
         .testTarget(name: "LUStoresTests", dependencies: ["LUStores", "MCP", "JSONRPC", "Store"]),
         .testTarget(
             name: "EndToEndTests",

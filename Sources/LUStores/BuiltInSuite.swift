@@ -1,3 +1,4 @@
+import MCP
 import Store
 
 /// The suites built into the server: real checks of the store, one test case per check.

@@ -1,4 +1,5 @@
 import JSONRPC
+import MCP
 import Store
 
 /// The arguments of `get_inventory`, checked and turned into an ``InventoryFilter`` and a page.

@@ -14,9 +14,9 @@ public enum LUStoresTools {
     }
 
     /// The `MCP_INVALID_REQUEST` error for a schema violation, with the field in `details`.
-    @Sendable public static func invalidArguments(_ violation: SchemaViolation) -> JSONValue {
+    @Sendable public static func invalidArguments(_ violation: SchemaViolation) -> ToolError {
         let details = violation.path.isEmpty ? nil : JSONObject([("field", .string(violation.path))])
-        return ToolError(.invalidRequest, "invalid arguments: \(violation)", details: details).json
+        return ToolError(.invalidRequest, "invalid arguments: \(violation)", details: details)
     }
 
     /// How the server introduces itself.

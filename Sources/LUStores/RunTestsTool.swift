@@ -24,7 +24,10 @@ public enum RunTestsTool {
                     reporter: options["reporter"]?.stringValue ?? "json",
                     timeout: options["timeout"]?.integerValue.map { .milliseconds($0) })
                 do throws(ToolError) {
-                    return .success(try await runner.start(testType, options: runOptions))
+                    let started = try await runner.start(testType, options: runOptions)
+                    // The execution goes on after this answer; its id is what get_test_result takes.
+                    guard let id = started["execution_id"]?.stringValue else { return .success(started) }
+                    return .started(started, handle: id)
                 } catch {
                     return error.outcome
                 }

@@ -1,5 +1,6 @@
 import Foundation
 import JSONRPC
+import MCP
 import Store
 
 /// The arguments of `get_sales`, checked and turned into a ``SalesQuery``.

@@ -1,5 +1,6 @@
 import Foundation
 import JSONRPC
+import MCP
 import Store
 import Synchronization
 #if canImport(Glibc)

@@ -88,7 +88,7 @@ extension MCPServer {
         case .object(let object)?: arguments = object
         default: throw .invalidParams("arguments must be an object")
         }
-        let progressToken = params["_meta"]?["progressToken"].flatMap(RequestID.init)
+        let progressToken = params["_meta"]?[Self.metaProgressToken].flatMap(RequestID.init)
         let registry = self.registry
         let decorate = self.decorator(for: context.revision, cacheable: false)
         return .work(requestID: id) { sink in

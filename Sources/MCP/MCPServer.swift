@@ -21,11 +21,18 @@ public struct MCPServer: Sendable {
     public static let defaultToolsPageSize = 50
     public static let defaultCacheTTLMilliseconds: Int64 = 3_600_000
 
-    static let metaProtocolVersion = "io.modelcontextprotocol/protocolVersion"
-    static let metaClientCapabilities = "io.modelcontextprotocol/clientCapabilities"
-    static let metaClientInfo = "io.modelcontextprotocol/clientInfo"
-    static let metaLogLevel = "io.modelcontextprotocol/logLevel"
-    static let metaServerInfo = "io.modelcontextprotocol/serverInfo"
+    /// `params._meta` key of a 2026-07-28 request naming its protocol version (a string).
+    public static let metaProtocolVersion = "io.modelcontextprotocol/protocolVersion"
+    /// `params._meta` key of a 2026-07-28 request carrying the client's capabilities (an object).
+    public static let metaClientCapabilities = "io.modelcontextprotocol/clientCapabilities"
+    /// `params._meta` key of a 2026-07-28 request carrying the client's name and version.
+    public static let metaClientInfo = "io.modelcontextprotocol/clientInfo"
+    /// `params._meta` key of a 2026-07-28 request asking for log messages from a level on.
+    public static let metaLogLevel = "io.modelcontextprotocol/logLevel"
+    /// `result._meta` key under which a 2026-07-28 answer carries the server's name and version.
+    public static let metaServerInfo = "io.modelcontextprotocol/serverInfo"
+    /// `params._meta` key of a request asking for progress notifications under that token.
+    public static let metaProgressToken = "progressToken"
     /// -32022: the 2026-07-28 UnsupportedProtocolVersion error.
     public static let unsupportedProtocolVersionCode = -32022
 
@@ -119,7 +126,7 @@ public struct MCPServer: Sendable {
         default: throw .invalidParams("params must be an object")
         }
         let meta = object["_meta"]?.objectValue
-        if method == "server/discover" || (method != "initialize" && meta?[Self.metaProtocolVersion] != nil) {
+        if ProtocolEra(method: method, params: object) == .stateless {
             return try handleStateless(id: id, method: method, params: object, meta: meta)
         }
         return try handleHandshake(id: id, method: method, params: object, session: &session)

@@ -15,16 +15,26 @@ public struct ToolAnnotations: Sendable {
     }
 }
 
-/// What a tool's handler returns: its structured result, or a tool error (an object the client's
-/// model can read, sent with `isError: true`).
+/// What a tool's handler returns: its structured result, or a ``ToolError`` (sent to an MCP
+/// client as an object its model can read, with `isError: true`).
+///
+/// Transports render an outcome from these values alone: a failure's code chooses the HTTP
+/// status, and work that outlives the call names itself in ``started(_:handle:)``, so no
+/// transport reads a result's JSON back to learn either.
 public enum ToolOutcome: Sendable, Equatable {
+    /// The structured result.
     case success(JSONValue)
-    case failure(JSONValue)
+    /// The call started work that goes on after this answer; `handle` is what later calls name it
+    /// by (a test execution's id). Rendered as a success.
+    case started(JSONValue, handle: String)
+    /// The tool error (arguments, state, availability).
+    case failure(ToolError)
 
-    /// The JSON carried either way.
+    /// The JSON carried: the result, or the error object.
     public var json: JSONValue {
         switch self {
-        case .success(let value), .failure(let value): return value
+        case .success(let value), .started(let value, _): return value
+        case .failure(let error): return error.json
         }
     }
 

@@ -9,11 +9,11 @@ public struct ToolRegistry: Sendable {
     /// The tools, in the order `tools/list` shows them.
     public let tools: [Tool]
     private let positions: [String: Int]
-    private let invalidArguments: @Sendable (SchemaViolation) -> JSONValue
+    private let invalidArguments: @Sendable (SchemaViolation) -> ToolError
 
-    /// A registry of `tools`. `invalidArguments` turns a schema violation into the tool-error
-    /// object the client receives (the protocol layer knows no application error format).
-    public init(_ tools: [Tool], invalidArguments: @escaping @Sendable (SchemaViolation) -> JSONValue) {
+    /// A registry of `tools`. `invalidArguments` turns a schema violation into the tool error the
+    /// client receives (its wording and details are the application's).
+    public init(_ tools: [Tool], invalidArguments: @escaping @Sendable (SchemaViolation) -> ToolError) {
         var positions: [String: Int] = [:]
         for (position, tool) in tools.enumerated() {
             precondition(positions[tool.name] == nil, "tool \(tool.name) declared twice")

@@ -20,6 +20,8 @@ struct Configuration {
     var testSuites: [String: TestSuite] = [:]
     /// Test executions at once (`max_concurrent_runs`, default 1).
     var maxConcurrentRuns = 1
+    /// `http` only: API keys, rate limits, event loops.
+    var http = HTTPSettings()
     /// The configuration file as read (empty without one), for the settings of later features.
     var file = JSONObject()
 
@@ -76,6 +78,7 @@ struct Configuration {
             throw Failure(description: "configuration file: \(error.description)")
         }
         configuration.maxConcurrentRuns = Int(file["max_concurrent_runs"]?.integerValue ?? 1)
+        if options.command == .http { configuration.http = try HTTPSettings.load(variables: variables, file: file) }
         return configuration
     }
 

@@ -10,19 +10,19 @@ enum ToolCallCommand {
     static func run(registry: ToolRegistry, tool name: String, arguments text: String?) async -> Int32 {
         guard let tool = registry[name] else {
             let names = registry.tools.map(\.name).joined(separator: ", ")
-            FileHandle.standardError.write(Data("lustores-mcp: unknown tool \(name) (tools: \(names))\n".utf8))
+            LUStoresMCP.report("unknown tool \(name) (tools: \(names))")
             return 2
         }
         var arguments = JSONObject()
         if let text {
             do {
                 guard case .object(let object) = try JSONParser.parse(text) else {
-                    FileHandle.standardError.write(Data("lustores-mcp: the arguments must be a JSON object\n".utf8))
+                    LUStoresMCP.report("the arguments must be a JSON object")
                     return 2
                 }
                 arguments = object
             } catch {
-                FileHandle.standardError.write(Data("lustores-mcp: the arguments are not valid JSON: \(error)\n".utf8))
+                LUStoresMCP.report("the arguments are not valid JSON: \(error)")
                 return 2
             }
         }

@@ -30,7 +30,8 @@ let statusToolName = "get_status"
 /// What the sample tool returns whenever its arguments are valid.
 let sampleResult: JSONValue = ["sampled": 3, "ratio": 0.25, "items": ["A-100", "B-200", "\u{00e9}\u{1F600}"], "ok": true]
 /// What the status tool returns (as a tool error) whenever its arguments are valid.
-let statusFailure: JSONValue = ["code": "MAINTENANCE", "message": "down for maintenance", "retryAfterSeconds": 30]
+let statusFailure = ToolError(.unavailable, "down for maintenance", details: JSONObject([("retryAfterSeconds", 30)]),
+                              timestamp: "2025-06-09T10:30:00Z")
 
 let sampleSchema: JSONValue = [
     "type": "object",
@@ -88,7 +89,7 @@ let server: MCPServer = {
         return .failure(statusFailure)
     }
     let registry = ToolRegistry([sample, status]) { violation in
-        ["error": "INVALID_ARGUMENTS", "message": .string(violation.description), "field": .string(violation.path)]
+        ToolError(.invalidRequest, violation.description, details: JSONObject([("field", .string(violation.path))]))
     }
     return MCPServer(
         implementation: Implementation(name: "fuzz-server", version: "0.0.1", title: "Fuzz", description: "Fuzzing"),
@@ -418,7 +419,7 @@ func checkToolResult(_ answer: JSONValue, request: JSONValue) {
         success = sampleResult
     } else if name == .string(statusToolName) {
         valid = independentlyValidStatus(arguments)
-        success = statusFailure
+        success = statusFailure.json
     } else {
         violation("work for an unknown tool")
     }
@@ -428,7 +429,7 @@ func checkToolResult(_ answer: JSONValue, request: JSONValue) {
         }
         if isError != (name == .string(statusToolName)) { violation("wrong isError for valid arguments") }
     } else {
-        if !isError || shown["error"] != "INVALID_ARGUMENTS" {
+        if !isError || shown["error"]?["code"] != "MCP_INVALID_REQUEST" {
             violation("invalid arguments \(JSONWriter.string(.object(arguments))) accepted: \(JSONWriter.string(answer))")
         }
     }

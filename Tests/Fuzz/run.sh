@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target (Tests/Fuzz/FuzzTarget.swift + Sources/JSONRPC + Sources/MCP) with
+# Builds the libFuzzer target (Tests/Fuzz/FuzzTarget.swift + Sources/JSONRPC + Sources/ServerSupport + Sources/MCP) with
 # libFuzzer and AddressSanitizer, then fuzzes for SECONDS (default 600).
 #
 #   bash Tests/Fuzz/run.sh [SECONDS]          build and fuzz
@@ -24,6 +24,7 @@ CRASHES="$FUZZ_DIR/crashes"
 # A throwaway package whose targets are symlinks to the real sources (SwiftPM follows them).
 mkdir -p "$PKG/Sources/FuzzMCP"
 ln -sfn "$ROOT/Sources/JSONRPC" "$PKG/Sources/JSONRPC"
+ln -sfn "$ROOT/Sources/ServerSupport" "$PKG/Sources/ServerSupport"
 ln -sfn "$ROOT/Sources/MCP" "$PKG/Sources/MCP"
 ln -sfn "$FUZZ_DIR/FuzzTarget.swift" "$PKG/Sources/FuzzMCP/FuzzTarget.swift"
 cat > "$PKG/Package.swift" <<'EOF'
@@ -36,7 +37,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     targets: [
         .target(name: "JSONRPC"),
-        .target(name: "MCP", dependencies: ["JSONRPC"]),
+        .target(name: "ServerSupport"),
+        .target(name: "MCP", dependencies: ["JSONRPC", "ServerSupport"]),
         .executableTarget(name: "FuzzMCP", dependencies: ["JSONRPC", "MCP"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,4 @@
-// libFuzzer target for the HTTP/1.1 request parser of lustores-mcp (Sources/HTTPShim/HTTP).
+// libFuzzer target for the HTTP/1.1 request parser of lustores-mcp (the HTTPServer module).
 //
 // One input is the byte stream a client writes to a connection. It is parsed twice — whole, and
 // in pieces whose sizes come from the input — and the invariants below are checked; a violation
@@ -7,6 +7,7 @@
 // Built with `-DFUZZING` it only exports `LLVMFuzzerTestOneInput`; without it, it replays the
 // files named on its command line. See README.md and run.sh.
 
+import HTTPServer
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target over the HTTP request parser (Tests/FuzzHTTP/FuzzTarget.swift + the parser files of Sources/HTTPShim/HTTP) with
+# Builds the libFuzzer target over the HTTP request parser (Tests/FuzzHTTP/FuzzTarget.swift linked with the HTTPServer module) with
 # libFuzzer and AddressSanitizer, then fuzzes for SECONDS (default 600).
 #
 #   bash Tests/FuzzHTTP/run.sh [SECONDS]          build and fuzz
@@ -21,11 +21,11 @@ PKG="$WORK/pkg"
 CORPUS="$FUZZ_DIR/corpus"
 CRASHES="$FUZZ_DIR/crashes"
 
-# A throwaway package whose targets are symlinks to the real sources (SwiftPM follows them).
+# A throwaway package whose targets are symlinks to the real sources (SwiftPM follows them): the
+# HTTPServer module whole, with what it depends on (nothing of the application).
 mkdir -p "$PKG/Sources/FuzzHTTP"
-# Only the parser's files: it depends on nothing but the standard library.
-for file in HTTPRequestParser.swift HTTPRequest.swift HTTPParseError.swift HTTPLimits.swift; do
-    ln -sfn "$ROOT/Sources/HTTPShim/HTTP/$file" "$PKG/Sources/FuzzHTTP/$file"
+for module in ServerSupport CEventLoop HTTPServer; do
+    ln -sfn "$ROOT/Sources/$module" "$PKG/Sources/$module"
 done
 ln -sfn "$FUZZ_DIR/FuzzTarget.swift" "$PKG/Sources/FuzzHTTP/FuzzTarget.swift"
 cat > "$PKG/Package.swift" <<'EOF'
@@ -37,7 +37,10 @@ let package = Package(
     name: "fuzz-lustores-http",
     platforms: [.macOS(.v15)],
     targets: [
-        .executableTarget(name: "FuzzHTTP"),
+        .target(name: "ServerSupport"),
+        .systemLibrary(name: "CEventLoop"),
+        .target(name: "HTTPServer", dependencies: ["ServerSupport", "CEventLoop"]),
+        .executableTarget(name: "FuzzHTTP", dependencies: ["HTTPServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
+import HTTPServerTesting
+@testable import HTTPServer
 @testable import HTTPShim
+@testable import MCPHTTP
 
 @Suite struct APIKeysTests {
     @Test func matchesOnlyExactBearerKeys() {

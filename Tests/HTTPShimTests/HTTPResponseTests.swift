@@ -1,5 +1,8 @@
 import Testing
+import HTTPServerTesting
+@testable import HTTPServer
 @testable import HTTPShim
+@testable import MCPHTTP
 
 @Suite struct HTTPResponseTests {
     @Test func headerValuesCannotInjectLines() {

@@ -1,7 +1,10 @@
 import Foundation
 import Synchronization
 import Testing
+import HTTPServerTesting
+@testable import HTTPServer
 @testable import HTTPShim
+@testable import MCPHTTP
 
 /// Answers after `?delay=MS` milliseconds with the path.
 let delayingHandler = ClosureHandler { request in
@@ -11,13 +14,13 @@ let delayingHandler = ClosureHandler { request in
     return HTTPResponse(status: 200, body: .bytes(Array(request.path.utf8)))
 }
 
-func startServer(limits: HTTPLimits = HTTPLimits(), handler: some HTTPHandler = delayingHandler) throws -> HTTPServer {
-    let server = try HTTPServer(host: "127.0.0.1", port: 0, limits: limits, handler: handler)
+func startServer(limits: HTTPLimits = HTTPLimits(), handler: some HTTPHandler = delayingHandler) throws -> HTTPListener {
+    let server = try HTTPListener(host: "127.0.0.1", port: 0, limits: limits, handler: handler, refusals: HTTPShimHandler.renderRefusal)
     server.start()
     return server
 }
 
-func stop(_ server: HTTPServer) async {
+func stop(_ server: HTTPListener) async {
     server.shutdown()
     await server.waitUntilStopped()
 }

@@ -1,6 +1,9 @@
 import JSONRPC
 import Testing
+import HTTPServerTesting
+@testable import HTTPServer
 @testable import HTTPShim
+@testable import MCPHTTP
 
 /// Answers with the path and body it was sent.
 let echoHandler = ClosureHandler { request in
@@ -45,7 +48,7 @@ import Foundation
     @Test func parseErrorsAreAnsweredInJSONAndCloseTheConnection() async throws {
         let output = await InProcessHTTP.exchange(
             "GET /ok HTTP/1.1\r\nHost: a\r\n\r\nPOST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nGET /never HTTP/1.1\r\nHost: a\r\n\r\n",
-            handler: echoHandler)
+            handler: echoHandler, refusals: HTTPShimHandler.renderRefusal)
         let answers = responses(output)
         #expect(answers.count == 2)
         #expect(answers.first?.status == 200)

@@ -2,7 +2,10 @@ import JSONRPC
 import LUStores
 import MCP
 import Testing
+import HTTPServerTesting
+@testable import HTTPServer
 @testable import HTTPShim
+@testable import MCPHTTP
 
 /// The fake tools plus one that reports progress 0, 50, 100 of 100.
 func mcpRegistry() -> ToolRegistry {

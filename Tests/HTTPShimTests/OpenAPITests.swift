@@ -4,7 +4,10 @@ import LUStores
 import MCP
 import Store
 import Testing
+import HTTPServerTesting
+@testable import HTTPServer
 @testable import HTTPShim
+@testable import MCPHTTP
 
 /// `schemas/openapi.json`, and a way to resolve its local `$ref`s.
 struct OpenAPIDocument {

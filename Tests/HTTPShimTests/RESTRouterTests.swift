@@ -1,6 +1,9 @@
 import JSONRPC
 import Testing
+import HTTPServerTesting
+@testable import HTTPServer
 @testable import HTTPShim
+@testable import MCPHTTP
 
 @Suite struct RESTRouterTests {
     @Test func statusBodyIsTheToolResultByteForByte() async throws {
@@ -40,6 +43,7 @@ import Testing
         #expect(root.status == 404 && root.headers["content-type"] == "application/json")
         let wrong = await exchange(shim(), "DELETE", "/api/mcp/status")
         #expect(wrong.status == 405)
+        #expect(try JSONParser.parse(wrong.body)["error"]?["code"] == "MCP_METHOD_NOT_ALLOWED")
         #expect(wrong.headers["allow"] == "GET")
         let post = await exchange(shim(), "GET", "/api/mcp/test")
         #expect(post.status == 405 && post.headers["allow"] == "POST")

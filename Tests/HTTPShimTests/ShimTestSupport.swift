@@ -1,7 +1,10 @@
 import JSONRPC
 import LUStores
 import MCP
+import HTTPServerTesting
+@testable import HTTPServer
 @testable import HTTPShim
+@testable import MCPHTTP
 
 /// A registry with the five tools' names and argument schemas; handlers echo their arguments
 /// (so tests see the typed conversion) or answer as the real tools do for known cases.
@@ -20,8 +23,8 @@ func fakeRegistry(including names: Set<String> = ["get_status", "run_tests", "ge
         tool("run_tests", ["type": "object", "properties": ["test_type": ["type": "string", "enum": ["unit", "integration", "e2e", "sales", "system"]],
                                                             "options": ["type": "object"]],
                            "required": ["test_type"], "additionalProperties": false]) { arguments, _ in
-            .success(["execution_id": "test_1", "status": "running", "started_at": "2025-06-09T10:30:00Z",
-                      "estimated_duration": 3, "test_type": arguments["test_type"] ?? .null])
+            .started(["execution_id": "test_1", "status": "running", "started_at": "2025-06-09T10:30:00Z",
+                      "estimated_duration": 3, "test_type": arguments["test_type"] ?? .null], handle: "test_1")
         },
         tool("get_test_result", ["type": "object", "properties": ["execution_id": ["type": "string", "minLength": 1, "maxLength": 64],
                                                                   "wait_seconds": ["type": "integer", "minimum": 0, "maximum": 60]],
@@ -59,6 +62,6 @@ func exchange(_ handler: some HTTPHandler, _ method: String, _ target: String, k
     for header in headers { text += header + "\r\n" }
     if !body.isEmpty || method == "POST" { text += "Content-Length: \(body.utf8.count)\r\n" }
     text += "\r\n" + body
-    let output = await InProcessHTTP.exchange(text, handler: handler)
+    let output = await InProcessHTTP.exchange(text, handler: handler, refusals: HTTPShimHandler.renderRefusal)
     return responses(output).first ?? (0, [:], output)
 }

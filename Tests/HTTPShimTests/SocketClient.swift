@@ -1,6 +1,9 @@
 import MCP
 import Foundation
+import HTTPServerTesting
+@testable import HTTPServer
 @testable import HTTPShim
+@testable import MCPHTTP
 #if canImport(Glibc)
 import Glibc
 #endif

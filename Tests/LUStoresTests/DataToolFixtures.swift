@@ -134,7 +134,7 @@ enum DataFixture {
 
     /// The error object's code and details.field of a failed call.
     static func failure(_ outcome: ToolOutcome) -> (code: String?, field: String?) {
-        guard case .failure(let value) = outcome else { return (nil, nil) }
+        guard case .failure(let error) = outcome, case let value = error.json else { return (nil, nil) }
         return (value["error"]?["code"]?.stringValue, value["error"]?["details"]?["field"]?.stringValue)
     }
 

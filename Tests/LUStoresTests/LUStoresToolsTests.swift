@@ -7,7 +7,7 @@ import Testing
 @Suite struct LUStoresToolsTests {
     @Test(arguments: ["x", "options.timeout", "lines[2]"])
     func invalidArgumentsNamesTheField(_ field: String) {
-        let json = LUStoresTools.invalidArguments(SchemaViolation(path: field, reason: "must be at most 500"))
+        let json = LUStoresTools.invalidArguments(SchemaViolation(path: field, reason: "must be at most 500")).json
         let error = json["error"]
         #expect(error?["code"] == "MCP_INVALID_REQUEST")
         #expect(error?["message"]?.stringValue?.contains(field) == true, "\(json)")
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func aViolationOfTheWholeValueHasNoField() {
-        let json = LUStoresTools.invalidArguments(SchemaViolation(path: "", reason: "must be an object, got array"))
+        let json = LUStoresTools.invalidArguments(SchemaViolation(path: "", reason: "must be an object, got array")).json
         #expect(json["error"]?["code"] == "MCP_INVALID_REQUEST")
         #expect(json["error"]?["message"]?.stringValue?.contains("must be an object") == true)
         #expect(json["error"]?["details"]?["field"] == nil)

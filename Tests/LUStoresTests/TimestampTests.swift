@@ -1,3 +1,4 @@
+import MCP
 import Testing
 @testable import LUStores
 

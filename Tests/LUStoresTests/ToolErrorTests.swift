@@ -33,7 +33,8 @@ import Testing
 
     @Test func outcomeIsAToolFailureCarryingTheObject() {
         let error = ToolError(.rateLimited, "slow down", timestamp: "2025-06-09T10:30:00Z")
-        #expect(error.outcome == .failure(error.json))
+        #expect(error.outcome == .failure(error))
+        #expect(error.outcome.json == error.json)
         #expect(error.outcome.isError)
     }
 
@@ -41,6 +42,7 @@ import Testing
         (ToolError.Code.invalidRequest, "MCP_INVALID_REQUEST", 400),
         (.authRequired, "MCP_AUTH_REQUIRED", 401),
         (.notFound, "MCP_NOT_FOUND", 404),
+        (.methodNotAllowed, "MCP_METHOD_NOT_ALLOWED", 405),
         (.testRunning, "MCP_TEST_RUNNING", 409),
         (.rateLimited, "MCP_RATE_LIMITED", 429),
         (.internalError, "MCP_INTERNAL_ERROR", 500),
@@ -54,7 +56,7 @@ import Testing
     }
 
     @Test func everyCodeIsInTheErrorSchemaAndNoOther() {
-        #expect(ToolError.Code.allCases.count == 7)
+        #expect(ToolError.Code.allCases.count == 8)
         let schemaCodes = SchemaLibrary.error["properties"]?["error"]?["properties"]?["code"]?["enum"]?.arrayValue ?? []
         #expect(Set(schemaCodes.compactMap(\.stringValue)) == Set(ToolError.Code.allCases.map(\.rawValue)))
     }

@@ -21,14 +21,14 @@ func testRegistry() -> ToolRegistry {
             context.log(.info, "started")
             context.log(.debug, "detail")
             try? await Task.sleep(for: .seconds(5))
-            return Task.isCancelled ? .failure("cancelled") : .success(["done": true])
+            return Task.isCancelled ? ToolError(.internalError, "cancelled").outcome : .success(["done": true])
         })
     let fail = Tool(
         name: "fail", title: "Fail", description: "Always fails.",
         inputSchema: ["type": "object"], outputSchema: nil,
         annotations: ToolAnnotations(readOnlyHint: true, idempotentHint: true),
-        handler: { _, _ in .failure(["error": "nope"]) })
-    return ToolRegistry([echo, slow, fail]) { violation in ["invalid": .string(violation.description)] }
+        handler: { _, _ in ToolError(.internalError, "nope", timestamp: "2025-06-09T10:30:00Z").outcome })
+    return ToolRegistry([echo, slow, fail]) { violation in ToolError(.invalidRequest, violation.description) }
 }
 
 func testServer(pageSize: Int = MCPServer.defaultToolsPageSize) -> MCPServer {

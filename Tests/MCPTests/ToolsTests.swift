@@ -88,7 +88,7 @@ import Testing
         for (arguments, expected) in cases {
             let result = await driver.send(request(2, "tools/call", ["name": "echo", "arguments": arguments]))?.result
             #expect(result?["isError"] == true)
-            let message = result?["structuredContent"]?["invalid"]?.stringValue ?? ""
+            let message = result?["structuredContent"]?["error"]?["message"]?.stringValue ?? ""
             #expect(message.hasPrefix(expected), "\(message)")
         }
         #expect(await driver.send(request(3, "tools/call", ["name": "echo", "arguments": ["count": 2.0]]))?.result?["isError"] == false)
@@ -107,7 +107,8 @@ import Testing
         _ = await driver.initialize("2025-11-25")
         let result = await driver.send(request(2, "tools/call", ["name": "fail"]))?.result
         #expect(result?["isError"] == true)
-        #expect(result?["structuredContent"] == ["error": "nope"])
+        #expect(result?["structuredContent"] == ["error": ["code": "MCP_INTERNAL_ERROR", "message": "nope",
+                                                           "timestamp": "2025-06-09T10:30:00Z"]])
     }
 
     @Test func sendsIncreasingProgressOnlyWhenAsked() async {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,6 +15,7 @@ public struct APIKeys: Sendable, CustomStringConvertible {
         case unreadable(path: String)
         case readableByOthers(path: String, mode: String)
 
+        /// The stable code of this failure.
         public var code: String {
             switch self {
             case .unreadable: return "API_KEYS_FILE_UNREADABLE"
@@ -21,6 +23,7 @@ public struct APIKeys: Sendable, CustomStringConvertible {
             }
         }
 
+        /// What went wrong, naming the file but no key.
         public var description: String {
             switch self {
             case .unreadable(let path): return "api_keys_file \(path) cannot be read"
@@ -35,12 +38,16 @@ public struct APIKeys: Sendable, CustomStringConvertible {
     /// Longest key accepted, so a huge header cannot make comparison slow.
     public static let maximumKeyLength = 512
 
+    /// The keys given, minus empty ones and any longer than ``maximumKeyLength``.
     public init(_ keys: [String]) {
         self.keys = keys.map { Array($0.utf8) }.filter { !$0.isEmpty && $0.count <= Self.maximumKeyLength }
     }
 
+    /// Whether no key is configured.
     public var isEmpty: Bool { keys.isEmpty }
+    /// How many keys are configured.
     public var count: Int { keys.count }
+    /// The count only, never a key.
     public var description: String { "\(keys.count) API key(s)" }
 
     /// Keys from `LUSTORES_API_KEYS` (comma-separated; spaces around keys ignored).

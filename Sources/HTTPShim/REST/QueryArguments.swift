@@ -1,3 +1,4 @@
+import HTTPServer
 import JSONRPC
 
 /// Turns a query string into a tool's JSON arguments, typed by the tool's input schema.

@@ -1,16 +1,23 @@
-/// One REST route of DESIGN §1: where it lives, which tool answers it, and which limit it counts
-/// against.
+/// One REST route (`schemas/openapi.json`): where it lives, which tool answers it, and how.
 public struct RESTRoute: Sendable {
+    /// The HTTP method.
     public let method: String
     /// Path segments; `{name}` segments capture the tool argument of that name.
     public let pattern: [String]
+    /// The tool answering.
     public let tool: String
-    public let limit: RateLimitClass
     /// Status of a successful answer.
     public let successStatus: Int
     /// Where the arguments come from.
     public let arguments: ArgumentSource
+    /// For a tool that starts work going on after its answer: the path its handle is appended
+    /// to for `Location` (where the work is followed).
+    public let followedAt: String?
 
+    /// The limit a call counts against: its tool's (``RateLimitClass/of(tool:)``).
+    public var limit: RateLimitClass { .of(tool: tool) }
+
+    /// Where a route's tool arguments come from.
     public enum ArgumentSource: Sendable {
         /// Query parameters typed by the tool's input schema (plus captured path segments).
         case query
@@ -20,16 +27,16 @@ public struct RESTRoute: Sendable {
 
     /// The routes, in the order the OpenAPI description lists them.
     public static let all: [RESTRoute] = [
-        RESTRoute(method: "GET", pattern: ["api", "mcp", "status"], tool: "get_status", limit: .status,
-                  successStatus: 200, arguments: .query),
-        RESTRoute(method: "POST", pattern: ["api", "mcp", "test"], tool: "run_tests", limit: .testExecution,
-                  successStatus: 202, arguments: .jsonBody),
-        RESTRoute(method: "GET", pattern: ["api", "mcp", "test", "{execution_id}"], tool: "get_test_result",
-                  limit: .dataRetrieval, successStatus: 200, arguments: .query),
-        RESTRoute(method: "GET", pattern: ["api", "mcp", "sales"], tool: "get_sales", limit: .dataRetrieval,
-                  successStatus: 200, arguments: .query),
-        RESTRoute(method: "GET", pattern: ["api", "mcp", "inventory"], tool: "get_inventory", limit: .dataRetrieval,
-                  successStatus: 200, arguments: .query),
+        RESTRoute(method: "GET", pattern: ["api", "mcp", "status"], tool: "get_status", successStatus: 200,
+                  arguments: .query, followedAt: nil),
+        RESTRoute(method: "POST", pattern: ["api", "mcp", "test"], tool: "run_tests", successStatus: 202,
+                  arguments: .jsonBody, followedAt: "/api/mcp/test/"),
+        RESTRoute(method: "GET", pattern: ["api", "mcp", "test", "{execution_id}"], tool: "get_test_result", successStatus: 200,
+                  arguments: .query, followedAt: nil),
+        RESTRoute(method: "GET", pattern: ["api", "mcp", "sales"], tool: "get_sales", successStatus: 200,
+                  arguments: .query, followedAt: nil),
+        RESTRoute(method: "GET", pattern: ["api", "mcp", "inventory"], tool: "get_inventory", successStatus: 200,
+                  arguments: .query, followedAt: nil),
     ]
 
     /// The OpenAPI-style path (`/api/mcp/test/{execution_id}`).

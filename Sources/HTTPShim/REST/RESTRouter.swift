@@ -1,18 +1,23 @@
+import HTTPServer
 import JSONRPC
-import LUStores
 import MCP
+import MCPHTTP
 
-/// The REST twins of the tools (DESIGN §1, §8): route, authenticate, limit, convert the
-/// arguments, call the tool through the registry, answer with its result byte for byte.
+/// The REST twins of the tools: route, authenticate, limit, convert the arguments, call the tool
+/// through the registry, answer with its result byte for byte.
 ///
-/// Order of checks: unknown path 404, wrong method 405 with `Allow`, then missing or wrong key 401,
+/// Order of checks: unknown path 404, wrong method 405 `MCP_METHOD_NOT_ALLOWED` with `Allow`, then
+/// missing or wrong key 401,
 /// then the rate limit 429, then the arguments (400, from the tool's own validator), then the
 /// tool. Every answer past authentication carries the `X-RateLimit-*` headers. A route whose tool
 /// is not in the registry answers 404 `MCP_NOT_FOUND` naming the tool.
 public struct RESTRouter: Sendable {
+    /// The tools called.
     public let registry: ToolRegistry
+    /// Authentication and rate limits.
     public let gate: AccessGate
 
+    /// A router calling `registry`'s tools behind `gate`.
     public init(registry: ToolRegistry, gate: AccessGate) {
         self.registry = registry
         self.gate = gate
@@ -21,6 +26,7 @@ public struct RESTRouter: Sendable {
     /// Whether `path` belongs to the REST API.
     public static func owns(_ path: String) -> Bool { path == "/api/mcp" || path.hasPrefix("/api/mcp/") }
 
+    /// The answer to a request for a path under `/api/mcp`.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0 }
         let matches = RESTRoute.all.compactMap { route in route.match(segments).map { (route, $0) } }
@@ -29,9 +35,9 @@ public struct RESTRouter: Sendable {
         }
         guard let (route, captures) = matches.first(where: { $0.0.method == request.method }) else {
             let allowed = matches.map(\.0.method).joined(separator: ", ")
-            return .error(ToolError(.notFound, "method \(request.method) not allowed on \(request.path)",
+            return .error(ToolError(.methodNotAllowed, "method \(request.method) not allowed on \(request.path)",
                                     details: JSONObject([("allow", .string(allowed))])),
-                          status: 405, headers: [("Allow", allowed)])
+                          headers: [("Allow", allowed)])
         }
         let admission = await gate.admit(request, kind: route.limit)
         let limitHeaders: [(name: String, value: String)]
@@ -84,17 +90,14 @@ public struct RESTRouter: Sendable {
         }
         let context = ToolContext(requestID: nil, revision: ProtocolRevision.latestHandshake)
         let outcome = await registry.call(tool, arguments: arguments, context: context)
-        let body = JSONWriter.bytes(outcome.json)
         switch outcome {
         case .success(let result):
-            var headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
-            if route.successStatus == 202, let id = result["execution_id"]?.stringValue {
-                headers.append(("Location", "/api/mcp/test/" + Self.encodeSegment(id)))
-            }
-            return HTTPResponse(status: route.successStatus, headers: headers, body: .bytes(body))
+            return .json(route.successStatus, result)
+        case .started(let result, let handle):
+            let location = route.followedAt.map { [("Location", $0 + Self.encodeSegment(handle))] } ?? []
+            return .json(route.successStatus, result, headers: location)
         case .failure(let error):
-            let status = error["error"]?["code"]?.stringValue.flatMap(ToolError.Code.init(rawValue:))?.httpStatus ?? 500
-            return HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: .bytes(body))
+            return .error(error)
         }
     }
 

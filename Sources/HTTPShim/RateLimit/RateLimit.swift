@@ -1,14 +1,18 @@
 /// A limit of `requests` in any window of `windowSeconds`.
 public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
+    /// Requests allowed in any window.
     public var requests: Int
+    /// The window's length in seconds.
     public var windowSeconds: Int
 
+    /// A limit; both numbers must be positive.
     public init(requests: Int, windowSeconds: Int) {
         precondition(requests > 0 && windowSeconds > 0, "a rate limit needs a positive count and window")
         self.requests = requests
         self.windowSeconds = windowSeconds
     }
 
+    /// `N per S s`.
     public var description: String { "\(requests) per \(windowSeconds) s" }
 
     /// Parses `N/SECONDS` (or `N`, per minute), as the benchmark kit's

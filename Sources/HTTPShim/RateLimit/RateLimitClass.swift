@@ -1,4 +1,4 @@
-/// The three limits of the product documentation, by kind of route.
+/// The three limits of the product documentation, by kind of call.
 public enum RateLimitClass: String, Sendable, CaseIterable {
     /// `GET /api/mcp/status`; default 60 per minute.
     case status
@@ -6,4 +6,11 @@ public enum RateLimitClass: String, Sendable, CaseIterable {
     case testExecution = "test_execution"
     /// sales, inventory and test results; default 100 per minute.
     case dataRetrieval = "data_retrieval"
+
+    /// The one table of which class each tool counts against, over REST and `/mcp` alike.
+    /// Tools not named here retrieve data.
+    public static let byTool: [String: RateLimitClass] = ["get_status": .status, "run_tests": .testExecution]
+
+    /// The class a call of `tool` counts against.
+    @Sendable public static func of(tool: String) -> RateLimitClass { byTool[tool] ?? .dataRetrieval }
 }

@@ -1,9 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import ServerSupport
 
 /// Per-key, per-class request limits with an exact sliding window: never more than the limit in
-/// any window of that length (DESIGN §8 — a burst of 61 status calls gets 60 answers and one 429).
+/// any window of that length (a burst of 61 status calls gets 60 answers and one 429).
 ///
 /// Each (key, class) keeps the times of its last `limit` accepted requests in a ring; a request is
 /// accepted when fewer than `limit` fall inside the window ending now. Memory is bounded by
@@ -12,8 +10,11 @@ import Glibc
 public actor RateLimiter {
     /// What a request learns about its limit; these become the `X-RateLimit-*` headers.
     public struct Decision: Sendable, Equatable {
+        /// Whether the request may proceed.
         public let allowed: Bool
+        /// The limit counted against.
         public let limit: Int
+        /// Requests left in the window ending now.
         public let remaining: Int
         /// Unix time (seconds, rounded up) at which `remaining` next grows: when the oldest request
         /// in the window leaves it. At 0 remaining, when one more request will be accepted.
@@ -72,9 +73,11 @@ public actor RateLimiter {
         }
     }
 
+    /// The limit of each class.
     public let limits: RateLimits
     private var rings: [Key: Ring] = [:]
 
+    /// A limiter with nothing counted yet.
     public init(limits: RateLimits) {
         self.limits = limits
     }
@@ -82,8 +85,8 @@ public actor RateLimiter {
     /// Counts one request of `identity` (an API key's index) against its `kind` limit.
     /// `monotonic` and `wall` are seconds; defaults read the clocks.
     public func consume(identity: Int, kind: RateLimitClass, monotonic: Double? = nil, wall: Double? = nil) -> Decision {
-        let now = monotonic ?? Self.monotonicNow()
-        let wallNow = wall ?? Self.wallNow()
+        let now = monotonic ?? MonotonicClock.now()
+        let wallNow = wall ?? MonotonicClock.wallNow()
         let limit = limits[kind]
         let window = Double(limit.windowSeconds)
         // Mutated in place through the dictionary: copying the ring out would copy its storage
@@ -93,17 +96,5 @@ public actor RateLimiter {
         let wait = max(0, nextFree - now)
         return Decision(allowed: allowed, limit: limit.requests, remaining: max(0, limit.requests - used),
                         reset: Int((wallNow + wait).rounded(.up)), retryAfter: allowed ? 0 : max(1, Int(wait.rounded(.up))))
-    }
-
-    static func monotonicNow() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
-    static func wallNow() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

@@ -1,0 +1,116 @@
+/// One answer: status, header fields, and a body that is either complete or streamed.
+///
+/// Guarantees when serialised: a header value never contains CR, LF or NUL (they become spaces,
+/// so no caller can inject a header); `Content-Length` is always right for a complete body
+/// (callers cannot set it, nor `Transfer-Encoding` or `Connection`); a streamed body is sent
+/// with chunked transfer coding.
+public struct HTTPResponse: Sendable {
+    /// The body of an answer.
+    public enum Body: Sendable {
+        /// A complete body, sent with `Content-Length`.
+        case bytes([UInt8])
+        /// Sent chunk by chunk as the stream yields; the answer ends when the stream finishes.
+        case stream(AsyncStream<[UInt8]>)
+    }
+
+    /// The status code (the reason phrase is ``reason(_:)``'s).
+    public var status: Int
+    /// Header fields in the order they are sent; see the guarantees above for the ones the
+    /// serialiser owns.
+    public var headers: [(name: String, value: String)]
+    /// What follows the header section.
+    public var body: Body
+
+    /// An answer of `status` with `headers` and `body` (empty by default).
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: Body = .bytes([])) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Adds a header field.
+    public mutating func addHeader(_ name: String, _ value: String) { headers.append((name, value)) }
+
+    /// The value of header `name` (case-insensitive), if set.
+    public func header(_ name: String) -> String? {
+        let lower = name.lowercased()
+        return headers.first { $0.name.lowercased() == lower }?.value
+    }
+
+    /// Header names the serialiser owns.
+    static let reservedHeaders: Set<String> = ["content-length", "transfer-encoding", "connection", "date"]
+
+    /// The status line and header section. `keepAlive` false adds `Connection: close`;
+    /// `announceKeepAlive` (an HTTP/1.0 client) adds `Connection: keep-alive`.
+    func serializeHead(keepAlive: Bool, date: String, announceKeepAlive: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        out.append(contentsOf: "HTTP/1.1 \(status) \(Self.reason(status))\r\n".utf8)
+        for (name, value) in headers where !Self.reservedHeaders.contains(name.lowercased()) {
+            guard !name.isEmpty, name.utf8.allSatisfy(HTTPRequestParser.isTokenByte) else { continue }
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: ": ".utf8)
+            for byte in value.utf8 { out.append(byte == 0x0D || byte == 0x0A || byte == 0 ? 0x20 : byte) }
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        out.append(contentsOf: "Date: \(date)\r\n".utf8)
+        switch body {
+        case .bytes(let bytes):
+            if status != 204 && status != 304 && !(100..<200).contains(status) {
+                out.append(contentsOf: "Content-Length: \(bytes.count)\r\n".utf8)
+            }
+        case .stream:
+            out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
+        }
+        if !keepAlive {
+            out.append(contentsOf: "Connection: close\r\n".utf8)
+        } else if announceKeepAlive {
+            out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+        }
+        out.append(contentsOf: "\r\n".utf8)
+        return out
+    }
+
+    /// One chunk of a streamed body in chunked coding (empty `bytes` writes nothing).
+    static func chunk(_ bytes: [UInt8]) -> [UInt8] {
+        guard !bytes.isEmpty else { return [] }
+        var out = Array(String(bytes.count, radix: 16).utf8)
+        out.append(contentsOf: [0x0D, 0x0A])
+        out.append(contentsOf: bytes)
+        out.append(contentsOf: [0x0D, 0x0A])
+        return out
+    }
+
+    /// The end of a chunked body.
+    static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
+
+    /// The reason phrase of `status`.
+    public static func reason(_ status: Int) -> String {
+        switch status {
+        case 200: return "OK"
+        case 201: return "Created"
+        case 202: return "Accepted"
+        case 204: return "No Content"
+        case 400: return "Bad Request"
+        case 401: return "Unauthorized"
+        case 403: return "Forbidden"
+        case 404: return "Not Found"
+        case 405: return "Method Not Allowed"
+        case 406: return "Not Acceptable"
+        case 408: return "Request Timeout"
+        case 409: return "Conflict"
+        case 411: return "Length Required"
+        case 413: return "Content Too Large"
+        case 414: return "URI Too Long"
+        case 415: return "Unsupported Media Type"
+        case 421: return "Misdirected Request"
+        case 429: return "Too Many Requests"
+        case 431: return "Request Header Fields Too Large"
+        case 500: return "Internal Server Error"
+        case 501: return "Not Implemented"
+        case 503: return "Service Unavailable"
+        case 505: return "HTTP Version Not Supported"
+        default: return "Status \(status)"
+        }
+    }
+}

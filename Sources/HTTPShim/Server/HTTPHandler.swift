@@ -1,7 +1,0 @@
-/// What answers requests: the REST router, the `/mcp` endpoint, or a test double.
-///
-/// Called concurrently from many tasks; it must never block its thread (the cooperative pool
-/// is small) and must always return an answer.
-public protocol HTTPHandler: Sendable {
-    func handle(_ request: HTTPRequest) async -> HTTPResponse
-}
