@@ -26,9 +26,12 @@ let package = Package(
         .target(name: "JSONRPC", swiftSettings: staticInRelease),
         .target(name: "MCP", dependencies: ["JSONRPC"], swiftSettings: staticInRelease),
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: staticInRelease),
+        // Runs test suites: child processes, report and coverage parsers, the built-in suites through
+        // the `StoreChecks` and `ExecutionLog` a store supplies. Knows nothing of sales, SQL or MCP.
+        .target(name: "TestExecution", dependencies: ["JSONRPC"], swiftSettings: staticInRelease),
         .target(
             name: "LUStores",
-            dependencies: ["JSONRPC", "MCP", "Store"],
+            dependencies: ["JSONRPC", "MCP", "Store", "TestExecution"],
             resources: [.embedInCode("Schemas")],
             swiftSettings: staticInRelease
         ),
@@ -36,15 +39,16 @@ let package = Package(
         .target(name: "HTTPShim", dependencies: ["JSONRPC", "MCP", "LUStores", "CEventLoop"], swiftSettings: staticInRelease),
         .executableTarget(
             name: "lustores-mcp",
-            dependencies: ["JSONRPC", "MCP", "Store", "LUStores", "HTTPShim"],
+            dependencies: ["JSONRPC", "MCP", "Store", "LUStores", "TestExecution", "HTTPShim"],
             swiftSettings: staticInRelease,
             linkerSettings: staticLinkInRelease
         ),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "MCPTests", dependencies: ["JSONRPC", "MCP"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "HTTPShimTests", dependencies: ["HTTPShim", "LUStores", "MCP", "JSONRPC", "Store"]),
-        .testTarget(name: "LUStoresTests", dependencies: ["LUStores", "MCP", "JSONRPC", "Store"]),
+        .testTarget(name: "HTTPShimTests", dependencies: ["HTTPShim", "LUStores", "MCP", "JSONRPC", "Store", "TestExecution"]),
+        .testTarget(name: "LUStoresTests", dependencies: ["LUStores", "MCP", "JSONRPC", "Store", "TestExecution"]),
+        .testTarget(name: "TestExecutionTests", dependencies: ["TestExecution", "LUStores", "JSONRPC", "Store"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["lustores-mcp", "JSONRPC", "MCP", "Store"],

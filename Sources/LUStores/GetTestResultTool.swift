@@ -1,5 +1,6 @@
 import JSONRPC
 import MCP
+import TestExecution
 
 /// `get_test_result` (DESIGN §4): progress or outcome of one execution, optionally long-polling.
 public enum GetTestResultTool {
@@ -28,10 +29,10 @@ public enum GetTestResultTool {
                 context.reportProgress(Double(finished), total: total.map(Double.init), message: message)
             }
         }
-        do throws(ToolError) {
+        do throws(TestRunnerFailure) {
             return .success(try await runner.result(of: id, waitSeconds: wait, progress: progress))
         } catch {
-            return error.outcome
+            return ToolError(error).outcome
         }
     }
 }

@@ -1,5 +1,6 @@
 import JSONRPC
 import MCP
+import TestExecution
 
 /// `run_tests` (DESIGN §4): starts a suite in the background through ``TestRunner``.
 public enum RunTestsTool {
@@ -23,10 +24,10 @@ public enum RunTestsTool {
                     coverage: options["coverage"]?.boolValue ?? false,
                     reporter: options["reporter"]?.stringValue ?? "json",
                     timeout: options["timeout"]?.integerValue.map { .milliseconds($0) })
-                do throws(ToolError) {
+                do throws(TestRunnerFailure) {
                     return .success(try await runner.start(testType, options: runOptions))
                 } catch {
-                    return error.outcome
+                    return ToolError(error).outcome
                 }
             }
         )

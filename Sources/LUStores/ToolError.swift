@@ -1,4 +1,5 @@
 import JSONRPC
+import TestExecution
 
 /// The one error model of lustores-mcp (DESIGN §5): a stable code, a message for a human, the
 /// time, and optional details. Over MCP it is a tool result with `isError: true`; over REST the

@@ -1,5 +1,5 @@
 import Testing
-@testable import LUStores
+@testable import TestExecution
 
 @Suite struct TimestampTests {
     @Test(arguments: [
