@@ -25,6 +25,7 @@ public struct SQLiteStoreChecks: StoreChecks {
         self.diskThreshold = diskThreshold
     }
 
+    /// Five names for `sales`, four for `system`, as the type's description lists them.
     public func checkNames(of suite: BuiltInSuite) -> [String] {
         switch suite {
         case .sales:
@@ -36,6 +37,7 @@ public struct SQLiteStoreChecks: StoreChecks {
         }
     }
 
+    /// The five sales checks on one read-only connection.
     public func runSalesChecks(now: String, progress: @Sendable (CheckResult) async -> Void) async -> [CheckResult] {
         await run(.sales, progress) { index, connection in
             switch index {
@@ -48,6 +50,7 @@ public struct SQLiteStoreChecks: StoreChecks {
         }
     }
 
+    /// The four system checks on one read-only connection.
     public func runSystemChecks(progress: @Sendable (CheckResult) async -> Void) async -> [CheckResult] {
         await run(.system, progress) { index, connection in
             switch index {

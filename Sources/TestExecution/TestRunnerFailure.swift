@@ -10,6 +10,7 @@ public enum TestRunnerFailure: Error, Sendable, Equatable, CustomStringConvertib
     /// The execution log could not be read or written; `reason` says what failed.
     case unavailable(reason: String)
 
+    /// The message for a person (`MCP_…` errors carry it unchanged).
     public var description: String {
         switch self {
         case .notConfigured(let testType, let configured):
