@@ -20,8 +20,15 @@ public enum GetTestResultTool {
     }
 
     private static func call(_ runner: TestRunner, _ arguments: JSONObject, _ context: ToolContext) async -> ToolOutcome {
-        let id = arguments["execution_id"]?.stringValue ?? ""
-        let wait = Int(arguments["wait_seconds"]?.integerValue ?? 0)
+        let id: String
+        let wait: Int
+        do throws(ToolError) {
+            let reader = ArgumentReader(arguments, schema: SchemaLibrary.getTestResultInput)
+            id = try reader.string("execution_id") ?? ""
+            wait = Int(try reader.integer("wait_seconds"))
+        } catch {
+            return error.outcome
+        }
         var progress: (@Sendable (Int, Int?) -> Void)?
         if context.wantsProgress {
             progress = { finished, total in
