@@ -28,9 +28,12 @@ let package = Package(
         .target(name: "ServerSupport", swiftSettings: staticInRelease),
         .target(name: "MCP", dependencies: ["JSONRPC", "ServerSupport"], swiftSettings: staticInRelease),
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: staticInRelease),
+        // Runs test suites: child processes, report and coverage parsers, the built-in suites through
+        // the `StoreChecks` and `ExecutionLog` a store supplies. Knows nothing of sales, SQL or MCP.
+        .target(name: "TestExecution", dependencies: ["JSONRPC", "ServerSupport"], swiftSettings: staticInRelease),
         .target(
             name: "LUStores",
-            dependencies: ["JSONRPC", "MCP", "Store"],
+            dependencies: ["JSONRPC", "MCP", "Store", "TestExecution"],
             resources: [.embedInCode("Schemas")],
             swiftSettings: staticInRelease
         ),
@@ -46,7 +49,7 @@ let package = Package(
         .target(name: "HTTPServerTesting", dependencies: ["HTTPServer"]),
         .executableTarget(
             name: "lustores-mcp",
-            dependencies: ["JSONRPC", "MCP", "Store", "LUStores", "HTTPServer", "MCPHTTP", "HTTPShim"],
+            dependencies: ["JSONRPC", "MCP", "Store", "LUStores", "TestExecution", "HTTPServer", "MCPHTTP", "HTTPShim"],
             swiftSettings: staticInRelease,
             linkerSettings: staticLinkInRelease
         ),
@@ -54,8 +57,9 @@ let package = Package(
         .testTarget(name: "MCPTests", dependencies: ["JSONRPC", "MCP"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "HTTPShimTests", dependencies: ["HTTPServer", "HTTPServerTesting", "MCPHTTP", "HTTPShim", "LUStores",
-                                                          "MCP", "JSONRPC", "Store"]),
-        .testTarget(name: "LUStoresTests", dependencies: ["LUStores", "MCP", "JSONRPC", "Store"]),
+                                                          "MCP", "JSONRPC", "Store", "TestExecution"]),
+        .testTarget(name: "LUStoresTests", dependencies: ["LUStores", "MCP", "JSONRPC", "Store", "TestExecution"]),
+        .testTarget(name: "TestExecutionTests", dependencies: ["TestExecution", "LUStores", "MCP", "JSONRPC", "Store"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["lustores-mcp", "JSONRPC", "MCP", "Store"],

@@ -1,5 +1,6 @@
 import JSONRPC
 import MCP
+import TestExecution
 
 /// `get_test_result` (DESIGN §4): progress or outcome of one execution, optionally long-polling.
 public enum GetTestResultTool {
@@ -19,8 +20,15 @@ public enum GetTestResultTool {
     }
 
     private static func call(_ runner: TestRunner, _ arguments: JSONObject, _ context: ToolContext) async -> ToolOutcome {
-        let id = arguments["execution_id"]?.stringValue ?? ""
-        let wait = Int(arguments["wait_seconds"]?.integerValue ?? 0)
+        let id: String
+        let wait: Int
+        do throws(ToolError) {
+            let reader = ArgumentReader(arguments, schema: SchemaLibrary.getTestResultInput)
+            id = try reader.string("execution_id") ?? ""
+            wait = Int(try reader.integer("wait_seconds"))
+        } catch {
+            return error.outcome
+        }
         var progress: (@Sendable (Int, Int?) -> Void)?
         if context.wantsProgress {
             progress = { finished, total in
@@ -28,10 +36,10 @@ public enum GetTestResultTool {
                 context.reportProgress(Double(finished), total: total.map(Double.init), message: message)
             }
         }
-        do throws(ToolError) {
+        do throws(TestRunnerFailure) {
             return .success(try await runner.result(of: id, waitSeconds: wait, progress: progress))
         } catch {
-            return error.outcome
+            return ToolError(error).outcome
         }
     }
 }

@@ -3,6 +3,11 @@ import JSONRPC
 import MCP
 import Store
 
+// The import parsers (this reader and `CSVParser`) stay in LUStores rather than moving to Store:
+// they check every record against `import.schema.json`, which is embedded here (`SchemaLibrary`)
+// and checked with MCP's `SchemaValidator`, while Store holds the SQL side (`ImportBatch`,
+// `ImportWriter`) and knows no JSON Schema. Moving them would make Store depend on both.
+
 /// Reads an import file into an ``ImportBatch``: the JSON format of `schemas/import.schema.json`,
 /// or an items CSV with the header `sku,name,category,price,stock,minimum_stock,unit,location`
 /// (any order, optionally `active`).

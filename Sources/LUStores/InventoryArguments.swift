@@ -3,14 +3,16 @@ import MCP
 import Store
 
 /// The arguments of `get_inventory`, checked and turned into an ``InventoryFilter`` and a page.
-/// The input schema has already checked types and bounds; a `null` argument counts as absent.
+/// Ranges and defaults are read from the input schema (``ArgumentReader``); a `null` argument counts
+/// as absent.
 public struct InventoryArguments: Sendable, Equatable {
-    /// Default page size.
-    public static let defaultLimit = 50
-    /// Largest page size.
-    public static let maximumLimit = 500
-    /// Largest page number.
-    public static let maximumPage: Int64 = 10_000_000
+    private static let rules = ArgumentReader(JSONObject(), schema: SchemaLibrary.getInventoryInput)
+    /// Default page size (the schema's `limit.default`).
+    public static let defaultLimit = Int(rules.defaultInteger(of: "limit"))
+    /// Largest page size (the schema's `limit.maximum`).
+    public static let maximumLimit = Int(rules.range(of: "limit").upperBound)
+    /// Largest page number (the schema's `page.maximum`).
+    public static let maximumPage = rules.range(of: "page").upperBound
 
     /// Which items.
     public let filter: InventoryFilter
@@ -25,31 +27,11 @@ public struct InventoryArguments: Sendable, Equatable {
     /// Reads `arguments`; a wrong type or an out-of-range page or limit is `MCP_INVALID_REQUEST`
     /// naming the argument.
     public init(_ arguments: JSONObject) throws(ToolError) {
-        page = try Self.integer(arguments, "page", default: 1, range: 1...Self.maximumPage)
-        limit = Int(try Self.integer(arguments, "limit", default: Int64(Self.defaultLimit), range: 1...Int64(Self.maximumLimit)))
-        filter = InventoryFilter(category: try Self.string(arguments, "category"), search: try Self.string(arguments, "search"),
-                                 lowStockOnly: try Self.flag(arguments, "low_stock"),
-                                 includeInactive: try Self.flag(arguments, "include_inactive"))
-    }
-
-    private static func integer(_ arguments: JSONObject, _ name: String, default value: Int64,
-                                range: ClosedRange<Int64>) throws(ToolError) -> Int64 {
-        guard let json = arguments[name], json != .null else { return value }
-        guard let number = json.integerValue, range.contains(number) else {
-            throw SalesArguments.invalid(name, "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return number
-    }
-
-    private static func string(_ arguments: JSONObject, _ name: String) throws(ToolError) -> String? {
-        guard let json = arguments[name], json != .null else { return nil }
-        guard let text = json.stringValue else { throw SalesArguments.invalid(name, "\(name) must be a string") }
-        return text
-    }
-
-    private static func flag(_ arguments: JSONObject, _ name: String) throws(ToolError) -> Bool {
-        guard let json = arguments[name], json != .null else { return false }
-        guard let value = json.boolValue else { throw SalesArguments.invalid(name, "\(name) must be true or false") }
-        return value
+        let reader = ArgumentReader(arguments, schema: SchemaLibrary.getInventoryInput)
+        page = try reader.integer("page")
+        limit = Int(try reader.integer("limit"))
+        filter = InventoryFilter(category: try reader.string("category"), search: try reader.string("search"),
+                                 lowStockOnly: try reader.flag("low_stock"),
+                                 includeInactive: try reader.flag("include_inactive"))
     }
 }

@@ -1,5 +1,6 @@
 import JSONRPC
 import MCP
+import TestExecution
 
 /// The tools of lustores-mcp, declared once and served by every transport.
 public enum LUStoresTools {

@@ -1,5 +1,6 @@
 import JSONRPC
 import MCP
+import TestExecution
 
 /// `run_tests` (DESIGN §4): starts a suite in the background through ``TestRunner``.
 public enum RunTestsTool {
@@ -16,20 +17,25 @@ public enum RunTestsTool {
             outputSchema: SchemaLibrary.runTestsOutput,
             annotations: ToolAnnotations(readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false),
             handler: { arguments, _ in
-                // The input schema has checked types, the enum and the timeout bounds.
-                let testType = arguments["test_type"]?.stringValue ?? ""
-                let options = arguments["options"]?.objectValue ?? JSONObject()
-                let runOptions = TestRunner.Options(
-                    coverage: options["coverage"]?.boolValue ?? false,
-                    reporter: options["reporter"]?.stringValue ?? "json",
-                    timeout: options["timeout"]?.integerValue.map { .milliseconds($0) })
+                let testType: String
+                let runOptions: TestRunner.Options
                 do throws(ToolError) {
+                    let reader = ArgumentReader(arguments, schema: SchemaLibrary.runTestsInput)
+                    testType = try reader.choice("test_type") ?? ""
+                    let options = try reader.object("options")
+                    runOptions = TestRunner.Options(coverage: try options.flag("coverage"),
+                                                    reporter: try options.choice("reporter") ?? "json",
+                                                    timeout: try options.optionalInteger("timeout").map { .milliseconds($0) })
+                } catch {
+                    return error.outcome
+                }
+                do throws(TestRunnerFailure) {
                     let started = try await runner.start(testType, options: runOptions)
                     // The execution goes on after this answer; its id is what get_test_result takes.
                     guard let id = started["execution_id"]?.stringValue else { return .success(started) }
                     return .started(started, handle: id)
                 } catch {
-                    return error.outcome
+                    return ToolError(error).outcome
                 }
             }
         )

@@ -3,6 +3,7 @@ import JSONRPC
 import LUStores
 import MCP
 import Store
+import TestExecution
 
 /// The settings the server runs with, merged from flags, then environment variables, then the
 /// configuration file, then defaults (the first that says something wins).

@@ -4,6 +4,7 @@ import JSONRPC
 import LUStores
 import MCP
 import Store
+import TestExecution
 
 /// The `lustores-mcp` command: parses the command line, loads the configuration, opens the
 /// store, and runs the chosen command. Exit status: 0 success, 1 failure at run time (including a
@@ -62,9 +63,8 @@ struct LUStoresMCP {
         } catch {
             fail("cannot open the database \(configuration.databasePath): \(error)", status: 1)
         }
-        let testRunner = TestRunner(store: store, settings: TestRunner.Settings(
-            suites: configuration.testSuites, maxConcurrentRuns: configuration.maxConcurrentRuns,
-            diskThreshold: configuration.thresholds.disk))
+        let testRunner = TestRunner(store: store, diskThreshold: configuration.thresholds.disk, settings: TestRunner.Settings(
+            suites: configuration.testSuites, maxConcurrentRuns: configuration.maxConcurrentRuns))
         do {
             let interrupted = try await testRunner.recoverInterrupted()
             if interrupted > 0 { logger.info("\(interrupted) test execution(s) cut off by a restart marked interrupted") }

@@ -3,6 +3,7 @@ import JSONRPC
 import LUStores
 import MCP
 import Store
+import TestExecution
 import Testing
 import HTTPServerTesting
 @testable import HTTPServer

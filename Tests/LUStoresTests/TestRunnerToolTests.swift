@@ -5,6 +5,7 @@ import Store
 import Synchronization
 import Testing
 @testable import LUStores
+import TestExecution
 
 /// `run_tests` and `get_test_result` through the tool registry, as a client calls them.
 @Suite struct TestRunnerToolTests {
@@ -14,7 +15,7 @@ import Testing
             let store = try await Store.open(path: "\(directory)/store.sqlite")
             var all = try TestSuite.suites(from: nil)
             for (name, suite) in suites { all[name] = TestSuite(name: name, kind: .command(suite)) }
-            let runner = TestRunner(store: store, settings: .init(suites: all, diskThreshold: 100, environment: ["PATH": "/usr/bin:/bin"]))
+            let runner = TestRunner(store: store, diskThreshold: 100, settings: .init(suites: all, environment: ["PATH": "/usr/bin:/bin"]))
             return try await body(try fullRegistry(store, runner: runner))
         }
     }

@@ -25,3 +25,12 @@ let timestampPattern = #"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z
 extension String {
     func matches(_ pattern: String) -> Bool { range(of: pattern, options: .regularExpression) != nil }
 }
+
+/// Runs `body` in a new temporary directory, removed afterwards.
+func withProcessTestDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("lustores-runner-tests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try await body(url.path)
+}

@@ -2,6 +2,7 @@ import JSONRPC
 import MCP
 import Testing
 @testable import LUStores
+import TestExecution
 
 /// The one error object of DESIGN §5.
 @Suite struct ToolErrorTests {
@@ -59,5 +60,29 @@ import Testing
         #expect(ToolError.Code.allCases.count == 8)
         let schemaCodes = SchemaLibrary.error["properties"]?["error"]?["properties"]?["code"]?["enum"]?.arrayValue ?? []
         #expect(Set(schemaCodes.compactMap(\.stringValue)) == Set(ToolError.Code.allCases.map(\.rawValue)))
+    }
+
+    /// The runner's refusals become the codes, messages and details `run_tests` and
+    /// `get_test_result` have always answered with.
+    @Test func testRunnerRefusalsBecomeTheirCodesAndDetails() {
+        let unconfigured = ToolError(TestRunnerFailure.notConfigured(testType: "e2e", configured: ["sales", "system"]))
+        #expect(unconfigured.code == .invalidRequest)
+        #expect(unconfigured.message == "the e2e suite is not configured; configured suites: sales, system")
+        #expect(unconfigured.details.map(JSONValue.object) == ["test_type": "e2e", "configured": ["sales", "system"]])
+
+        let busy = ToolError(TestRunnerFailure.busy(running: ["test_1", "test_2"]))
+        #expect(busy.code == .testRunning && busy.message == "a test execution is already running: test_1")
+        #expect(busy.details.map(JSONValue.object) == ["execution_id": "test_1", "running": ["test_1", "test_2"]])
+
+        let missing = ToolError(TestRunnerFailure.notFound(executionID: "test_42"))
+        #expect(missing.code == .notFound && missing.message == "no test execution test_42")
+        #expect(missing.details.map(JSONValue.object) == ["execution_id": "test_42"])
+
+        let unavailable = ToolError(TestRunnerFailure.unavailable(reason: "the database cannot be reached: busy"))
+        #expect(unavailable.code == .unavailable && unavailable.message == "the database cannot be reached: busy")
+        #expect(unavailable.details == nil)
+        for error in [unconfigured, busy, missing, unavailable] {
+            #expect(SchemaValidator.validate(error.json, against: SchemaLibrary.error) == nil, "\(error.json)")
+        }
     }
 }

@@ -1,5 +1,5 @@
 import Testing
-@testable import LUStores
+@testable import TestExecution
 
 /// Reports produced by the real tools (node 20's test runner, `swift test` 6.3 with XCTest and
 /// Swift Testing), captured verbatim, read with the counts the tools themselves print.

@@ -2,10 +2,9 @@
 import Glibc
 #endif
 import JSONRPC
-import Store
 
-/// How an execution ended, and everything `get_test_result` shows of it: the row of
-/// `test_executions` and its `results` JSON.
+/// How an execution ended, and everything `get_test_result` shows of it: the ``StoredExecution``
+/// and its `results` JSON.
 ///
 /// The stored `results` keeps `total_tests`, `passed`, `failed` (which `get_status` reads), plus
 /// `skipped`, `duration`, `coverage`, `failures` and, when asked for, `report`; `reason` says why a
@@ -45,19 +44,13 @@ struct TestExecutionRecord: Sendable {
         ])
     }
 
-    /// The columns `get_test_result` reads, in ``json(row:)`` order.
-    static let selectSQL = """
-        SELECT execution_id, test_type, status, started_at, completed_at, results, output_tail
-        FROM test_executions WHERE execution_id = ?
-        """
-
-    /// The `get_test_result` answer for a row of ``selectSQL``. Missing members of `results` (an
-    /// execution cut off by a restart has none) read as zeros, `coverage: null`, no failures, and
-    /// the time between start and end as `duration`.
-    static func json(row: [SQLValue]) -> JSONValue {
-        let startedAt = row[3].stringValue ?? ""
-        let completedAt = row[4].stringValue
-        let stored = row[5].stringValue.flatMap { try? JSONParser.parse($0) } ?? .object(JSONObject())
+    /// The `get_test_result` answer for `execution`. Missing members of `results` (an execution cut
+    /// off by a restart has none) read as zeros, `coverage: null`, no failures, and the time between
+    /// start and end as `duration`.
+    static func json(_ execution: StoredExecution) -> JSONValue {
+        let startedAt = execution.startedAt
+        let completedAt = execution.completedAt
+        let stored = execution.results.flatMap { try? JSONParser.parse($0) } ?? .object(JSONObject())
         func number(_ key: String) -> JSONValue { .integer(stored[key]?.integerValue ?? 0) }
         var duration = stored["duration"] ?? .null
         if duration == .null {
@@ -73,10 +66,10 @@ struct TestExecutionRecord: Sendable {
             if let value = stored[key] { results.append(key, value) }
         }
         var answer = JSONObject([
-            ("execution_id", .string(row[0].stringValue ?? "")), ("test_type", .string(row[1].stringValue ?? "")),
-            ("status", .string(row[2].stringValue ?? "")), ("started_at", .string(startedAt)),
+            ("execution_id", .string(execution.executionID)), ("test_type", .string(execution.testType)),
+            ("status", .string(execution.status)), ("started_at", .string(startedAt)),
             ("completed_at", completedAt.map(JSONValue.string) ?? .null), ("results", .object(results)),
-            ("output_tail", row[6].stringValue.map(JSONValue.string) ?? .null),
+            ("output_tail", execution.outputTail.map(JSONValue.string) ?? .null),
         ])
         if let reason = stored["reason"] { answer.append("reason", reason) }
         return .object(answer)

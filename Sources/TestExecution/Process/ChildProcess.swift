@@ -34,11 +34,14 @@ public enum ChildProcess {
         /// Program and arguments; the program is looked up in `PATH` unless it contains a `/`
         /// (a relative path is relative to `workingDirectory`).
         public var arguments: [String]
+        /// Where it starts; nil for the server's working directory.
         public var workingDirectory: String?
         /// The complete environment of the command.
         public var environment: [String: String]
+        /// Time before its process group is sent `SIGTERM`, then `SIGKILL`.
         public var timeout: Duration
 
+        /// A command as given.
         public init(arguments: [String], workingDirectory: String?, environment: [String: String], timeout: Duration) {
             self.arguments = arguments
             self.workingDirectory = workingDirectory
@@ -53,11 +56,14 @@ public enum ChildProcess {
         public var exitStatus: Int32?
         /// The signal that ended it, when one did.
         public var signal: Int32?
+        /// Whether the timeout ended it.
         public var timedOut: Bool
+        /// Whether the task's cancellation ended it.
         public var cancelled: Bool
         /// Whether the output pipe was still open ``outputDrainLimit`` after the group was killed
         /// (held by a process that left the group), so reading stopped there.
         public var outputLeftOpen: Bool
+        /// The process id it had (its process group's id too).
         public var pid: pid_t
 
         /// "exited with status 3", "killed by signal 9".
@@ -69,6 +75,7 @@ public enum ChildProcess {
 
     /// The command could not be started (not found, not executable, bad working directory).
     public struct SpawnError: Error, Sendable, CustomStringConvertible {
+        /// Why, with the system's error text.
         public let description: String
     }
 

@@ -1,5 +1,5 @@
 import Testing
-@testable import LUStores
+@testable import TestExecution
 
 /// Coverage parsers on samples shaped like the real tools' output, and on broken ones.
 @Suite struct TestRunnerCoverageTests {

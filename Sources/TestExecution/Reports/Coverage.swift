@@ -7,10 +7,14 @@ import JSONRPC
 /// Code coverage as percentages of lines, functions and branches, rounded to two decimals. A kind
 /// with nothing to cover reads 100 (as istanbul reports it).
 public struct Coverage: Sendable, Equatable {
+    /// Percent of lines covered.
     public var lines: Double
+    /// Percent of functions covered.
     public var functions: Double
+    /// Percent of branches covered.
     public var branches: Double
 
+    /// Figures as given (already percentages).
     public init(lines: Double, functions: Double, branches: Double) {
         self.lines = lines
         self.functions = functions
@@ -34,7 +38,7 @@ public struct Coverage: Sendable, Equatable {
     }
 }
 
-/// The coverage formats a suite's `coverage.format` names (DESIGN §7).
+/// The coverage formats a suite's `coverage.format` names.
 public enum CoverageFormat: String, Sendable, CaseIterable {
     case lcov
     case llvmCov = "llvm-cov"

@@ -1,6 +1,6 @@
 import MCP
 import Testing
-@testable import LUStores
+@testable import TestExecution
 
 @Suite struct TimestampTests {
     @Test(arguments: [

@@ -1,7 +1,8 @@
 import MCP
 import Store
+import TestExecution
 
-/// The suites built into the server: real checks of the store, one test case per check.
+/// The checks of the built-in suites on the SQLite store: real checks of its data, one per name.
 ///
 /// `sales`: every sale's totals equal the sum of its lines; every line's VAT is its subtotal × rate
 /// rounded half-up to the penny; every sale's charge code exists; no item has negative stock; no
@@ -10,16 +11,24 @@ import Store
 /// disk threshold. Checks are single SQL aggregates (one pass each, fine on a million sales) on a
 /// connection of their own, so they never hold up `get_status` or the tools' readers; a failing
 /// check names at most ``maxReportedOffenders`` offending records.
-public enum BuiltInSuite: String, Sendable, CaseIterable {
-    case sales
-    case system
-
+public struct SQLiteStoreChecks: StoreChecks {
     /// Offending record ids named in one failure message.
     public static let maxReportedOffenders = 10
 
-    /// The names of the suite's test cases, in the order they run.
-    public var checkNames: [String] {
-        switch self {
+    /// The store checked.
+    public let store: Store
+    /// Percent of the database's volume in use above which the disk check fails.
+    public let diskThreshold: Double
+
+    /// Checks of `store`; the disk check fails above `diskThreshold` percent used.
+    public init(store: Store, diskThreshold: Double = StatusMonitor.Thresholds.defaultPercent) {
+        self.store = store
+        self.diskThreshold = diskThreshold
+    }
+
+    /// Five names for `sales`, four for `system`, as the type's description lists them.
+    public func checkNames(of suite: BuiltInSuite) -> [String] {
+        switch suite {
         case .sales:
             return ["sale totals equal the sum of their lines", "line VAT matches its rate", "every sale's charge code exists",
                     "no negative stock", "no sale dated in the future"]
@@ -29,73 +38,66 @@ public enum BuiltInSuite: String, Sendable, CaseIterable {
         }
     }
 
-    /// What a check needs besides the database.
-    public struct Environment: Sendable {
-        public var store: Store
-        /// Percent of the database's volume in use above which the disk check fails.
-        public var diskThreshold: Double
-        /// Now, ISO 8601 UTC (sales after it are in the future).
-        public var now: String
-
-        public init(store: Store, diskThreshold: Double, now: String = Timestamp.now()) {
-            self.store = store
-            self.diskThreshold = diskThreshold
-            self.now = now
+    /// The five sales checks on one read-only connection.
+    public func runSalesChecks(now: String, progress: @Sendable (CheckResult) async -> Void) async -> [CheckResult] {
+        await run(.sales, progress) { index, connection in
+            switch index {
+            case 0: return try await offenders(connection, Self.unbalancedSales, "sales whose totals differ from their lines")
+            case 1: return try await offenders(connection, Self.wrongLineVAT, "sale lines whose VAT does not match their rate")
+            case 2: return try await offenders(connection, Self.unknownChargeCodes, "sales with an unknown charge code")
+            case 3: return try await offenders(connection, Self.negativeStock, "items with negative stock")
+            default: return try await offenders(connection, Self.futureSales, "sales dated after \(now)", [.text(now)])
+            }
         }
     }
 
-    /// Runs every check in order, calling `progress` with the cases so far after each.
-    public func run(_ environment: Environment, progress: @Sendable (TestReport) async -> Void) async -> TestReport {
-        var report = TestReport()
+    /// The four system checks on one read-only connection.
+    public func runSystemChecks(progress: @Sendable (CheckResult) async -> Void) async -> [CheckResult] {
+        await run(.system, progress) { index, connection in
+            switch index {
+            case 0:
+                let rows = try await connection.query("PRAGMA integrity_check(\(Self.maxReportedOffenders))")
+                let messages = rows.compactMap { $0.first?.stringValue }
+                return messages == ["ok"] ? nil : messages.joined(separator: "; ")
+            case 1:
+                return try await offenders(connection, Self.foreignKeyProblems, "rows whose foreign key points nowhere")
+            case 2:
+                let version = try await connection.perform { connection throws(StoreError) in try Migrator.currentVersion(connection) }
+                return version == Migrations.latestVersion ? nil
+                    : "schema version \(version), this build expects \(Migrations.latestVersion)"
+            default:
+                guard let used = ResourceSampler.diskUsage(of: store.directory) else {
+                    return "cannot read the use of the volume holding \(store.path)"
+                }
+                return used <= diskThreshold ? nil
+                    : "the volume holding the database is \(Int(used.rounded()))% used (threshold \(Int(diskThreshold))%)"
+            }
+        }
+    }
+
+    /// Runs check `index` of `suite` for each of its names on one read-only connection; `check`
+    /// answers nil when the check passes, else what is wrong.
+    private func run(_ suite: BuiltInSuite, _ progress: @Sendable (CheckResult) async -> Void,
+                     _ check: (Int, SQLiteConnection) async throws -> String?) async -> [CheckResult] {
+        let names = checkNames(of: suite)
         let connection: SQLiteConnection
         do {
-            connection = try SQLiteConnection(path: environment.store.path, readOnly: true)
+            connection = try SQLiteConnection(path: store.path, readOnly: true)
         } catch {
-            for name in checkNames { report.record(name, .failed, message: "cannot open the database: \(error)", suite: rawValue) }
-            return report
+            return names.map { CheckResult($0, failure: "cannot open the database: \(error)") }
         }
-        for (index, name) in checkNames.enumerated() {
+        var results: [CheckResult] = []
+        for (index, name) in names.enumerated() {
+            let result: CheckResult
             do {
-                if let problem = try await check(index, connection, environment) {
-                    report.record(name, .failed, message: problem, suite: rawValue)
-                } else {
-                    report.record(name, .passed, suite: rawValue)
-                }
+                result = CheckResult(name, failure: try await check(index, connection))
             } catch {
-                report.record(name, .failed, message: "the check could not run: \(error)", suite: rawValue)
+                result = CheckResult(name, failure: "the check could not run: \(error)")
             }
-            await progress(report)
+            results.append(result)
+            await progress(result)
         }
-        return report
-    }
-
-    /// nil when check `index` passes, else what is wrong.
-    private func check(_ index: Int, _ connection: SQLiteConnection, _ environment: Environment) async throws -> String? {
-        switch (self, index) {
-        case (.sales, 0): return try await offenders(connection, Self.unbalancedSales, "sales whose totals differ from their lines")
-        case (.sales, 1): return try await offenders(connection, Self.wrongLineVAT, "sale lines whose VAT does not match their rate")
-        case (.sales, 2): return try await offenders(connection, Self.unknownChargeCodes, "sales with an unknown charge code")
-        case (.sales, 3): return try await offenders(connection, Self.negativeStock, "items with negative stock")
-        case (.sales, 4):
-            return try await offenders(connection, Self.futureSales, "sales dated after \(environment.now)", [.text(environment.now)])
-        case (.system, 0):
-            let rows = try await connection.query("PRAGMA integrity_check(\(Self.maxReportedOffenders))")
-            let messages = rows.compactMap { $0.first?.stringValue }
-            return messages == ["ok"] ? nil : messages.joined(separator: "; ")
-        case (.system, 1):
-            return try await offenders(connection, Self.foreignKeyProblems, "rows whose foreign key points nowhere")
-        case (.system, 2):
-            let version = try await connection.perform { connection throws(StoreError) in try Migrator.currentVersion(connection) }
-            return version == Migrations.latestVersion ? nil
-                : "schema version \(version), this build expects \(Migrations.latestVersion)"
-        default:
-            let directory = environment.store.path.lastIndex(of: "/").map { String(environment.store.path[..<$0]) } ?? "."
-            guard let used = ResourceSampler.diskUsage(of: directory.isEmpty ? "/" : directory) else {
-                return "cannot read the use of the volume holding \(environment.store.path)"
-            }
-            return used <= environment.diskThreshold ? nil
-                : "the volume holding the database is \(Int(used.rounded()))% used (threshold \(Int(environment.diskThreshold))%)"
-        }
+        return results
     }
 
     /// nil when `sql` finds nothing; else how many it found and the first few (`sql` selects one

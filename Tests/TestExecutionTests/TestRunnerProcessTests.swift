@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import LUStores
+@testable import TestExecution
 #if canImport(Glibc)
 import Glibc
 #endif

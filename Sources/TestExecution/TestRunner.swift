@@ -1,7 +1,6 @@
 import Foundation
 import JSONRPC
-import MCP
-import Store
+import ServerSupport
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -10,39 +9,40 @@ import Glibc
 /// Runs test suites in the background and answers for them (`run_tests`, `get_test_result`).
 ///
 /// Guarantees: at most `maxConcurrentRuns` executions at once (a further start is
-/// `MCP_TEST_RUNNING` naming the running one); every execution is a row of `test_executions` from
-/// the moment `run_tests` answers, updated when it ends, so results survive a restart, and a row
-/// left `running` by a server that is gone reads `interrupted` after ``recoverInterrupted()``;
+/// ``TestRunnerFailure/busy(running:)`` naming the running ones); every execution is recorded in the
+/// ``ExecutionLog`` from the moment `start` answers, updated when it ends, so results survive a
+/// restart, and one left `running` by a server that is gone reads `interrupted` after ``recoverInterrupted()``;
 /// long polls wait on continuations (no sleeping loops), end at their deadline, when the execution
 /// ends, or when their task is cancelled.
 public actor TestRunner {
     /// What the runner may run and with what.
     public struct Settings: Sendable {
+        /// The suites by name.
         public var suites: [String: TestSuite]
         /// Executions at once (`max_concurrent_runs`).
         public var maxConcurrentRuns: Int
-        /// Percent of the database's volume in use above which the `system` disk check fails.
-        public var diskThreshold: Double
         /// The environment commands start from (a suite's `environment` is laid over it).
         public var environment: [String: String]
 
-        public init(suites: [String: TestSuite], maxConcurrentRuns: Int = 1, diskThreshold: Double = StatusMonitor.Thresholds.defaultPercent,
+        /// Settings with at least one execution at once.
+        public init(suites: [String: TestSuite], maxConcurrentRuns: Int = 1,
                     environment: [String: String] = TestRunner.serverEnvironment()) {
             self.suites = suites
             self.maxConcurrentRuns = max(1, maxConcurrentRuns)
-            self.diskThreshold = diskThreshold
             self.environment = environment
         }
     }
 
     /// What `run_tests` asked for.
     public struct Options: Sendable {
+        /// Whether to read the suite's coverage file.
         public var coverage = false
         /// `json` (the default), `junit` or `tap`: the latter two add the normalised report.
         public var reporter = "json"
         /// Overrides the suite's timeout.
         public var timeout: Duration?
 
+        /// Options as given; the defaults are what `run_tests` without options means.
         public init(coverage: Bool = false, reporter: String = "json", timeout: Duration? = nil) {
             self.coverage = coverage
             self.reporter = reporter
@@ -78,16 +78,19 @@ public actor TestRunner {
         var timer: Task<Void, Never>?
     }
 
-    let store: Store
+    let log: any ExecutionLog
+    let checks: any StoreChecks
     let settings: Settings
     private var live: [String: Live] = [:]
     private var runningOrder: [String] = []
     private var waiters: [UInt64: Waiter] = [:]
     private var nextWaiter: UInt64 = 0
 
-    /// A runner recording into `store`'s `test_executions`. Call ``recoverInterrupted()`` once before serving.
-    public init(store: Store, settings: Settings) {
-        self.store = store
+    /// A runner recording into `log` whose built-in suites run `checks`. Call ``recoverInterrupted()``
+    /// once before serving.
+    public init(log: some ExecutionLog, checks: some StoreChecks, settings: Settings) {
+        self.log = log
+        self.checks = checks
         self.settings = settings
     }
 
@@ -100,16 +103,12 @@ public actor TestRunner {
 
     /// Starts `testType` and answers at once with `execution_id`, `status: running`, `started_at`
     /// and `estimated_duration`.
-    public func start(_ testType: String, options: Options = Options()) async throws(ToolError) -> JSONValue {
+    public func start(_ testType: String, options: Options = Options()) async throws(TestRunnerFailure) -> JSONValue {
         guard let suite = settings.suites[testType] else {
-            let configured = settings.suites.keys.sorted()
-            throw ToolError(.invalidRequest,
-                            "the \(testType) suite is not configured; configured suites: \(configured.joined(separator: ", "))",
-                            details: JSONObject([("test_type", .string(testType)), ("configured", .array(configured.map(JSONValue.string)))]))
+            throw .notConfigured(testType: testType, configured: settings.suites.keys.sorted())
         }
-        if runningOrder.count >= settings.maxConcurrentRuns, let first = runningOrder.first {
-            throw ToolError(.testRunning, "a test execution is already running: \(first)",
-                            details: JSONObject([("execution_id", .string(first)), ("running", .array(runningOrder.map(JSONValue.string)))]))
+        if runningOrder.count >= settings.maxConcurrentRuns, !runningOrder.isEmpty {
+            throw .busy(running: runningOrder)
         }
         // Reserve the slot before the first suspension, so concurrent calls see it.
         let id = Self.newExecutionID()
@@ -126,7 +125,7 @@ public actor TestRunner {
                 Task { await self.progressed(id, flag) }
             }
         case .builtIn(let builtIn):
-            planned = builtIn.checkNames.count
+            planned = checks.checkNames(of: builtIn).count
         }
         live[id] = Live(id: id, testType: testType, startedAt: startedAt, started: .now, capture: capture,
                         partial: nil, plannedTotal: planned, task: nil)
@@ -134,13 +133,12 @@ public actor TestRunner {
         let estimate = await estimatedDuration(testType, builtIn: planned != nil)
         do {
             let owner: JSONValue = ["runner_pid": .integer(Int64(getpid()))]
-            try await store.writer.run(
-                "INSERT INTO test_executions (execution_id, test_type, status, started_at, results) VALUES (?, ?, 'running', ?, ?)",
-                [.text(id), .text(testType), .text(startedAt), .text(JSONWriter.string(owner))])
+            try await log.insertRunning(StoredExecution(executionID: id, testType: testType, status: "running", startedAt: startedAt,
+                                                        completedAt: nil, results: JSONWriter.string(owner), outputTail: nil))
         } catch {
             live[id] = nil
             runningOrder.removeAll { $0 == id }
-            throw ToolError(.unavailable, "the database cannot record the execution: \(error)")
+            throw .unavailable(reason: "the database cannot record the execution: \(error)")
         }
         live[id]?.task = Task { await self.execute(id, suite, options, capture: capture) }
         return ["execution_id": .string(id), "status": "running", "started_at": .string(startedAt),
@@ -156,10 +154,8 @@ public actor TestRunner {
 
     /// Median duration of the suite's last ``estimateHistory`` completed runs, or the default.
     private func estimatedDuration(_ testType: String, builtIn: Bool) async -> Double {
-        let rows = (try? await store.reader().query(
-            "SELECT results FROM test_executions WHERE test_type = ? AND status = 'completed' ORDER BY started_at DESC LIMIT ?",
-            [.text(testType), .integer(Int64(Self.estimateHistory))])) ?? []
-        let durations = rows.compactMap { $0.first?.stringValue.flatMap { try? JSONParser.parse($0) }?["duration"]?.doubleValue }.sorted()
+        let stored = (try? await log.completedResults(testType: testType, limit: Self.estimateHistory)) ?? []
+        let durations = stored.compactMap { (try? JSONParser.parse($0))?["duration"]?.doubleValue }.sorted()
         guard !durations.isEmpty else { return builtIn ? Self.defaultBuiltInEstimate : Self.defaultCommandEstimate }
         let middle = durations.count / 2
         let median = durations.count % 2 == 1 ? durations[middle] : (durations[middle - 1] + durations[middle]) / 2
@@ -174,8 +170,7 @@ public actor TestRunner {
         var record: TestExecutionRecord
         switch suite.kind {
         case .builtIn(let builtIn):
-            let environment = BuiltInSuite.Environment(store: store, diskThreshold: settings.diskThreshold)
-            let report = await builtIn.run(environment) { [weak self] partial in await self?.checked(id, partial) }
+            let report = await builtIn.run(with: checks) { [weak self] partial in await self?.checked(id, partial) }
             record = TestExecutionRecord(status: "completed", report: report, duration: Self.seconds(clock.now - started))
         case .command(let command):
             record = await CommandSuiteRun.run(command, name: suite.name, options: options, capture: capture ?? OutputCapture(),
@@ -199,11 +194,9 @@ public actor TestRunner {
     }
 
     private func finish(_ id: String, _ record: TestExecutionRecord) async {
-        let statement = "UPDATE test_executions SET status = ?, completed_at = ?, results = ?, output_tail = ? WHERE execution_id = ?"
-        let values: [SQLValue] = [.text(record.status), .text(Timestamp.now()), .text(JSONWriter.string(record.resultsJSON)),
-                                  record.outputTail.map(SQLValue.text) ?? .null, .text(id)]
         do {
-            try await store.writer.run(statement, values)
+            try await log.finish(id: id, status: record.status, completedAt: Timestamp.now(),
+                                 results: JSONWriter.string(record.resultsJSON), outputTail: record.outputTail)
         } catch {
             // The row stays `running`; the next start marks it interrupted.
             FileHandle.standardError.write(Data("lustores-mcp: cannot record the end of \(id): \(error)\n".utf8))
@@ -234,24 +227,22 @@ public actor TestRunner {
     /// it ends, the time is up or the task is cancelled, calling `progress(finished, total)` with
     /// the number of tests finished whenever it grows.
     public func result(of id: String, waitSeconds: Int = 0,
-                       progress: (@Sendable (Int, Int?) -> Void)? = nil) async throws(ToolError) -> JSONValue {
+                       progress: (@Sendable (Int, Int?) -> Void)? = nil) async throws(TestRunnerFailure) -> JSONValue {
         let deadline = ContinuousClock.now + .seconds(max(0, min(waitSeconds, Self.maxWaitSeconds)))
         while let execution = live[id], ContinuousClock.now < deadline, !Task.isCancelled {
             progress?(finishedCount(execution), execution.plannedTotal)
             await waitForChange(of: id, until: deadline)
         }
         if let execution = live[id] { return liveJSON(execution) }
-        let rows: [[SQLValue]]
+        let stored: StoredExecution?
         do {
-            rows = try await store.reader().query(TestExecutionRecord.selectSQL, [.text(id)])
+            stored = try await log.execution(id: id)
         } catch {
-            throw ToolError(.unavailable, "the database cannot be reached: \(error)")
+            throw .unavailable(reason: "the database cannot be reached: \(error)")
         }
         // A run that ended while we read: the row is written before the execution leaves `live`.
-        guard let row = rows.first, row.count == 7 else {
-            throw ToolError(.notFound, "no test execution \(id)", details: JSONObject([("execution_id", .string(id))]))
-        }
-        return TestExecutionRecord.json(row: row)
+        guard let stored else { throw .notFound(executionID: id) }
+        return TestExecutionRecord.json(stored)
     }
 
     private func finishedCount(_ execution: Live) -> Int {
@@ -304,19 +295,16 @@ public actor TestRunner {
     /// Marks `interrupted` every row left `running` by a server process that no longer exists
     /// (or by an earlier life of this pid); returns how many. Call once at start-up.
     @discardableResult
-    public func recoverInterrupted() async throws(StoreError) -> Int {
-        let rows = try await store.writer.query("SELECT execution_id, results FROM test_executions WHERE status = 'running'")
+    public func recoverInterrupted() async throws -> Int {
         var count = 0
-        for row in rows {
-            guard let id = row.first?.stringValue, live[id] == nil else { continue }
-            let owner = row.count > 1 ? row[1].stringValue.flatMap { try? JSONParser.parse($0) }?["runner_pid"]?.integerValue : nil
+        for (id, results) in try await log.runningExecutions() {
+            guard live[id] == nil else { continue }
+            let owner = results.flatMap { try? JSONParser.parse($0) }?["runner_pid"]?.integerValue
             if let owner, let pid = pid_t(exactly: owner), pid != getpid(), kill(pid, 0) == 0 || errno == EPERM {
                 continue  // another server on the same database is running it
             }
             let results: JSONValue = ["reason": "cut off by a restart of the server"]
-            try await store.writer.run(
-                "UPDATE test_executions SET status = 'interrupted', completed_at = ?, results = ? WHERE execution_id = ? AND status = 'running'",
-                [.text(Timestamp.now()), .text(JSONWriter.string(results)), .text(id)])
+            try await log.markInterrupted(id: id, completedAt: Timestamp.now(), results: JSONWriter.string(results))
             count += 1
         }
         return count

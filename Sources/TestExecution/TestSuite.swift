@@ -1,7 +1,7 @@
 import JSONRPC
 
 /// One suite `run_tests` can run: a configured command, or a check of the store built into the
-/// server. Built from the `test_suites` member of the configuration file (DESIGN §7).
+/// server. Built from the `test_suites` member of the configuration file.
 public struct TestSuite: Sendable, Equatable {
     /// The suite names `run_tests` accepts.
     public static let names = ["unit", "integration", "e2e", "sales", "system"]
@@ -16,8 +16,10 @@ public struct TestSuite: Sendable, Equatable {
 
     /// One of ``names``.
     public let name: String
+    /// What runs.
     public let kind: Kind
 
+    /// A suite as given.
     public init(name: String, kind: Kind) {
         self.name = name
         self.kind = kind
@@ -27,6 +29,7 @@ public struct TestSuite: Sendable, Equatable {
     public struct CommandSuite: Sendable, Equatable {
         /// Program and arguments, passed as they are (no shell).
         public var command: [String]
+        /// Where the command starts; nil for the server's working directory.
         public var workingDirectory: String?
         /// Added to (or replacing) the server's environment for the command.
         public var environment: [String: String]
@@ -35,8 +38,10 @@ public struct TestSuite: Sendable, Equatable {
         /// Report format, and its file (relative to the working directory); without a path the
         /// report is read from the command's output.
         public var results: (format: ReportFormat, path: String?)?
+        /// Coverage format and file (relative to the working directory), read when a run asks for it.
         public var coverage: (format: CoverageFormat, path: String)?
 
+        /// A command suite; without `results` the command is one test case passing on exit status 0.
         public init(command: [String], workingDirectory: String? = nil, environment: [String: String] = [:],
                     timeout: Duration = TestSuite.defaultCommandTimeout, results: (format: ReportFormat, path: String?)? = nil,
                     coverage: (format: CoverageFormat, path: String)? = nil) {
@@ -48,6 +53,7 @@ public struct TestSuite: Sendable, Equatable {
             self.coverage = coverage
         }
 
+        /// Same command, place, environment, timeout, report and coverage.
         public static func == (left: CommandSuite, right: CommandSuite) -> Bool {
             left.command == right.command && left.workingDirectory == right.workingDirectory
                 && left.environment == right.environment && left.timeout == right.timeout
@@ -58,6 +64,7 @@ public struct TestSuite: Sendable, Equatable {
 
     /// A configuration the server cannot use; the description names the key.
     public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+        /// One line naming the key.
         public let description: String
     }
 

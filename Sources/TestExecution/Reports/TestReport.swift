@@ -12,7 +12,9 @@ public struct TestReport: Sendable, Equatable {
 
     /// One test case.
     public struct Case: Sendable, Equatable {
+        /// The test's name, at most ``TestReport/maxTextLength`` characters.
         public var name: String
+        /// Passed, failed or skipped.
         public var outcome: Outcome
         /// Why it failed or was skipped, when the report says.
         public var message: String?
@@ -29,14 +31,18 @@ public struct TestReport: Sendable, Equatable {
 
     /// Tests counted, kept or not.
     public private(set) var total = 0
+    /// Tests that passed.
     public private(set) var passed = 0
+    /// Tests that failed (errors included).
     public private(set) var failed = 0
+    /// Tests skipped (TODO included).
     public private(set) var skipped = 0
     /// The first ``maxKeptCases`` cases, in report order.
     public private(set) var cases: [Case] = []
     /// The first ``maxFailures`` failed cases, in report order.
     public private(set) var failures: [Case] = []
 
+    /// An empty report.
     public init() {}
 
     /// Counts one case, keeping it while within the limits.
@@ -90,12 +96,14 @@ public struct TestReport: Sendable, Equatable {
 /// A report or coverage file that cannot be read: missing, too large, or not in its format. The
 /// description says which, for `get_test_result`'s `output_tail` and failure message.
 public struct ReportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong, for a person.
     public let description: String
 
+    /// An error saying `description`.
     public init(_ description: String) { self.description = description }
 }
 
-/// The report formats a suite's `results.format` names (DESIGN §7).
+/// The report formats a suite's `results.format` names.
 public enum ReportFormat: String, Sendable, CaseIterable {
     case junit
     case tap
@@ -128,6 +136,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 public struct LineReportParser: Sendable {
     private var tap = TAPParser()
     private var swiftTest = SwiftTestParser()
+    /// The format parsed.
     public let format: ReportFormat
 
     /// A parser of `format`, which must be line-oriented.

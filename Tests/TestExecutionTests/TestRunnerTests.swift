@@ -4,7 +4,8 @@ import MCP
 import Store
 import Synchronization
 import Testing
-@testable import LUStores
+import LUStores
+@testable import TestExecution
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,8 +19,8 @@ import Glibc
             let store = try await Store.open(path: "\(directory)/store.sqlite")
             var all = try TestSuite.suites(from: nil)
             for (name, suite) in suites { all[name] = TestSuite(name: name, kind: .command(suite)) }
-            let runner = TestRunner(store: store, settings: TestRunner.Settings(
-                suites: all, maxConcurrentRuns: maxConcurrentRuns, diskThreshold: 100, environment: ["PATH": "/usr/bin:/bin"]))
+            let runner = TestRunner(store: store, diskThreshold: 100, settings: TestRunner.Settings(
+                suites: all, maxConcurrentRuns: maxConcurrentRuns, environment: ["PATH": "/usr/bin:/bin"]))
             return try await body(runner, store, directory)
         }
     }
@@ -143,8 +144,7 @@ import Glibc
                 await #expect {
                     _ = try await runner.start("sales")
                 } throws: { error in
-                    let error = error as? ToolError
-                    return error?.code == .testRunning && error?.details?["execution_id"] == .string(id)
+                    (error as? TestRunnerFailure) == .busy(running: [id])
                 }
                 let statuses = await withTaskGroup(of: JSONValue?.self) { group in
                     for _ in 0..<50 { group.addTask { try? await runner.result(of: id)["status"] } }
@@ -197,12 +197,13 @@ import Glibc
             await #expect {
                 _ = try await runner.start("unit")
             } throws: { error in
-                let error = error as? ToolError
-                return error?.code == .invalidRequest && error?.message.contains("configured suites: sales, system") == true
+                let error = error as? TestRunnerFailure
+                return error == .notConfigured(testType: "unit", configured: ["sales", "system"])
+                    && error?.description.contains("configured suites: sales, system") == true
             }
             await #expect {
                 _ = try await runner.result(of: "test_0000000000000000")
-            } throws: { ($0 as? ToolError)?.code == .notFound }
+            } throws: { ($0 as? TestRunnerFailure) == .notFound(executionID: "test_0000000000000000") }
         }
     }
 

@@ -1,6 +1,6 @@
 import JSONRPC
 import Testing
-@testable import LUStores
+@testable import TestExecution
 #if canImport(Glibc)
 import Glibc
 #endif
