@@ -3,7 +3,7 @@ import JSONRPC
 import MCP
 import Store
 
-/// Reads an import file into an ``ImportBatch``: the JSON format of `schemas/import.schema.json`,
+/// Reads an import file into an `ImportBatch`: the JSON format of `schemas/import.schema.json`,
 /// or an items CSV with the header `sku,name,category,price,stock,minimum_stock,unit,location`
 /// (any order, optionally `active`).
 ///

@@ -1,7 +1,7 @@
 import JSONRPC
 import Store
 
-/// The arguments of `get_inventory`, checked and turned into an ``InventoryFilter`` and a page.
+/// The arguments of `get_inventory`, checked and turned into an `InventoryFilter` and a page.
 /// The input schema has already checked types and bounds; a `null` argument counts as absent.
 public struct InventoryArguments: Sendable, Equatable {
     /// Default page size.

@@ -2,7 +2,7 @@ import Foundation
 import JSONRPC
 import Store
 
-/// The arguments of `get_sales`, checked and turned into a ``SalesQuery``.
+/// The arguments of `get_sales`, checked and turned into a `SalesQuery`.
 ///
 /// The input schema has already checked types and bounds; this adds what a schema cannot say:
 /// dates must be real dates, `from`/`to` real ISO 8601 times. Every rejection is

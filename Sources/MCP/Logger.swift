@@ -10,6 +10,7 @@ public struct Logger: Sendable {
     public let level: LogLevel
     private let label: String
 
+    /// A logger writing lines at `level` or above, each prefixed with `label` and the level.
     public init(level: LogLevel, label: String = "lustores-mcp") {
         self.level = level
         self.label = label
@@ -31,8 +32,12 @@ public struct Logger: Sendable {
         }
     }
 
+    /// Writes `message` at ``LogLevel/debug``; the text is not built when that level is off.
     public func debug(_ message: @autoclosure () -> String) { log(.debug, message()) }
+    /// Writes `message` at ``LogLevel/info``; the text is not built when that level is off.
     public func info(_ message: @autoclosure () -> String) { log(.info, message()) }
+    /// Writes `message` at ``LogLevel/warning``; the text is not built when that level is off.
     public func warning(_ message: @autoclosure () -> String) { log(.warning, message()) }
+    /// Writes `message` at ``LogLevel/error``; the text is not built when that level is off.
     public func error(_ message: @autoclosure () -> String) { log(.error, message()) }
 }

@@ -8,6 +8,7 @@ import Glibc
 public struct PosixThread: Sendable {
     private let body: @Sendable () -> Void
 
+    /// A thread that will run `body` once ``start()`` is called.
     public init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 
     /// Starts the thread; traps only if the system cannot create a thread at all.

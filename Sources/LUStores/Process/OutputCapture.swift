@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// What a child process printed, captured with bounded memory whatever it prints: the last
-/// ``tailLimit`` bytes, a running byte count, optionally the first ``documentLimit`` bytes whole
+/// ``tailLimit`` bytes, a running byte count, optionally the first `documentLimit` bytes whole
 /// (for a JUnit or jest report printed on stdout), and optionally every line fed to a streaming
 /// report parser (TAP, `swift test`) so tests are counted as they finish.
 ///
