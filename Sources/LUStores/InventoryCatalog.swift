@@ -2,7 +2,7 @@ import JSONRPC
 import MCP
 import Store
 
-/// The items of the store, as `get_inventory` shows them (DESIGN §4).
+/// The items of the store, as `get_inventory` shows them.
 ///
 /// Guarantees:
 /// - Answers are exact and current: the catalogue keeps the items in memory (an

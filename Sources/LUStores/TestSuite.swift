@@ -1,7 +1,7 @@
 import JSONRPC
 
 /// One suite `run_tests` can run: a configured command, or a check of the store built into the
-/// server. Built from the `test_suites` member of the configuration file (DESIGN §7).
+/// server. Built from the `test_suites` member of the configuration file (`schemas/config.schema.json`).
 public struct TestSuite: Sendable, Equatable {
     /// The suite names `run_tests` accepts.
     public static let names = ["unit", "integration", "e2e", "sales", "system"]

@@ -1,6 +1,6 @@
 import JSONRPC
 
-/// The one error model of lustores-mcp (DESIGN §5): a stable code, a message for a human, the
+/// The one error model of lustores-mcp (`schemas/error.schema.json`): a stable code, a message for a human, the
 /// time, and optional details. Over MCP it is a tool result with `isError: true`; over REST the
 /// body of an answer with ``Code/httpStatus``.
 public struct ToolError: Error, Sendable, Equatable {

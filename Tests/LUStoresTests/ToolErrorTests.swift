@@ -3,7 +3,7 @@ import MCP
 import Testing
 @testable import LUStores
 
-/// The one error object of DESIGN §5.
+/// The one error object of `schemas/error.schema.json`.
 @Suite struct ToolErrorTests {
     @Test func jsonShapeWithDetails() {
         let error = ToolError(.notFound, "no execution test_42", details: JSONObject([("execution_id", "test_42")]),

@@ -1,4 +1,4 @@
-/// Every bound the HTTP layer enforces, named once. The defaults are those of issue 5; tests and
+/// Every bound the HTTP layer enforces, named once. The defaults are the shim's documented limits; tests and
 /// the command line may lower or raise them.
 public struct HTTPLimits: Sendable, Equatable {
     /// Longest request line, CRLF included (414 past it).

@@ -30,7 +30,7 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: .bytes(JSONWriter.bytes(value)))
     }
 
-    /// DESIGN §5's error object with `status` (by default the code's own).
+    /// The error object of `schemas/error.schema.json` with `status` (by default the code's own).
     public static func error(_ error: ToolError, status: Int? = nil, headers: [(name: String, value: String)] = []) -> HTTPResponse {
         json(status ?? error.code.httpStatus, error.json, headers: headers)
     }

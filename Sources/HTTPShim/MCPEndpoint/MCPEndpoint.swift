@@ -4,9 +4,9 @@ import MCP
 
 /// MCP Streamable HTTP at `/mcp`, in front of the same engine as stdio.
 ///
-/// Validation order (mcp-protocol digest §10.3): `Host`/`Origin` (421/403), bearer key (401),
+/// Validation order (the Streamable HTTP transport's security rules): `Host`/`Origin` (421/403), bearer key (401),
 /// method (POST; DELETE with `Mcp-Session-Id` ends a session, without it 400; else 405 with `Allow`), `Accept` (406), `Content-Type`
-/// (415), JSON (-32700, 400). Then by era (digest §5.2): no `MCP-Protocol-Version` header or a
+/// (415), JSON (-32700, 400). Then by era: no `MCP-Protocol-Version` header or a
 /// handshake revision → the handshake path, with `Mcp-Session-Id` sessions minted at
 /// `initialize` (missing id 400, unknown id 404); any other value → the 2026-07-28 path, where
 /// `_meta` is checked (-32602), then the headers against the body (-32020), then the engine

@@ -1,4 +1,4 @@
-/// One REST route of DESIGN §1: where it lives, which tool answers it, and which limit it counts
+/// One REST route of the shim: where it lives, which tool answers it, and which limit it counts
 /// against.
 public struct RESTRoute: Sendable {
     public let method: String

@@ -2,7 +2,7 @@ import JSONRPC
 import LUStores
 import MCP
 
-/// The REST twins of the tools (DESIGN §1, §8): route, authenticate, limit, convert the
+/// The REST twins of the tools (`schemas/openapi.json`): route, authenticate, limit, convert the
 /// arguments, call the tool through the registry, answer with its result byte for byte.
 ///
 /// Order of checks: unknown path 404, wrong method 405 with `Allow`, then missing or wrong key 401,

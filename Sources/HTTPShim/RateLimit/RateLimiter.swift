@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Per-key, per-class request limits with an exact sliding window: never more than the limit in
-/// any window of that length (DESIGN §8 — a burst of 61 status calls gets 60 answers and one 429).
+/// any window of that length (a burst of 61 status calls gets 60 answers and one 429).
 ///
 /// Each (key, class) keeps the times of its last `limit` accepted requests in a ring; a request is
 /// accepted when fewer than `limit` fall inside the window ending now. Memory is bounded by

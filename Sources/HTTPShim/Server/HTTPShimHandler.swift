@@ -1,7 +1,7 @@
 import LUStores
 
 /// The whole shim behind the HTTP server: `/api/mcp/…` to the REST router, `/mcp` to the MCP
-/// endpoint, anything else 404 in DESIGN §5's error format.
+/// endpoint, anything else 404 in the error format of `schemas/error.schema.json`.
 public struct HTTPShimHandler: HTTPHandler {
     public let rest: RESTRouter
     public let mcp: (any HTTPHandler)?

@@ -34,7 +34,7 @@ public struct Coverage: Sendable, Equatable {
     }
 }
 
-/// The coverage formats a suite's `coverage.format` names (DESIGN §7).
+/// The coverage formats a suite's `coverage.format` names (`schemas/config.schema.json`).
 public enum CoverageFormat: String, Sendable, CaseIterable {
     case lcov
     case llvmCov = "llvm-cov"

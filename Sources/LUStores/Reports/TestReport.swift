@@ -95,7 +95,7 @@ public struct ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// The report formats a suite's `results.format` names (DESIGN §7).
+/// The report formats a suite's `results.format` names (`schemas/config.schema.json`).
 public enum ReportFormat: String, Sendable, CaseIterable {
     case junit
     case tap
