@@ -56,6 +56,7 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "MCPTests", dependencies: ["JSONRPC", "MCP"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "RepositoryTests"),
         .testTarget(name: "HTTPShimTests", dependencies: ["HTTPServer", "HTTPServerTesting", "MCPHTTP", "HTTPShim", "LUStores",
                                                           "MCP", "JSONRPC", "Store", "TestExecution"]),
         .testTarget(name: "LUStoresTests", dependencies: ["LUStores", "MCP", "JSONRPC", "Store", "TestExecution"]),

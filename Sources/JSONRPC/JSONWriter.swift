@@ -5,7 +5,7 @@
 /// written as `null`. Members are written in the object's order. Numbers are written as Swift's
 /// `description` writes them (integers plainly, doubles as the shortest text that reads back).
 ///
-/// The text is built in a ``ByteSink`` (raw, growable, no per-byte checks): a tool result is
+/// The text is built in a `ByteSink` (raw, growable, no per-byte checks): a tool result is
 /// serialised twice per answer (its text block and `structuredContent`), so this is on the path
 /// of every call.
 public enum JSONWriter {

@@ -3,7 +3,7 @@
 /// Guarantees: memory held is at most ``maximumLineBytes`` plus one read's worth, whatever the
 /// input; a line longer than the bound is skipped to its end and reported once as
 /// ``Frame/oversized(byteCount:)``; a trailing `\r` is dropped; blank lines are skipped; the
-/// unterminated tail left at end of input is delivered by ``finish()`` like any line.
+/// unterminated tail left at end of input is delivered by ``finish(deliver:)`` like any line.
 public struct LineFramer: Sendable {
     /// What the framer found in the stream.
     public enum Frame: Sendable, Equatable {

@@ -2,7 +2,7 @@ import JSONRPC
 import MCP
 
 /// `get_inventory`: items in stock, filtered and paginated, with categories and a summary
-/// (DESIGN §4), from ``InventoryCatalog``.
+/// (`schemas/get_inventory.*.schema.json`), from ``InventoryCatalog``.
 public enum GetInventoryTool {
     /// The tool, answering through `catalog`.
     public static func make(catalog: InventoryCatalog) -> Tool {

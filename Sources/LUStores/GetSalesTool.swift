@@ -1,7 +1,7 @@
 import JSONRPC
 import MCP
 
-/// `get_sales`: sales, filtered and paginated, with a summary (DESIGN §4), from ``SalesLedger``.
+/// `get_sales`: sales, filtered and paginated, with a summary, from ``SalesLedger``.
 public enum GetSalesTool {
     /// The tool, answering through `ledger`.
     public static func make(ledger: SalesLedger) -> Tool {

@@ -1,7 +1,7 @@
 import JSONRPC
 import MCP
 
-/// `get_status`: the health of the system (DESIGN §4), from ``StatusMonitor``.
+/// `get_status`: the health of the system, from ``StatusMonitor``.
 public enum GetStatusTool {
     public static func make(monitor: StatusMonitor) -> Tool {
         Tool(

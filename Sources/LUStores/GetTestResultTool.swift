@@ -2,7 +2,7 @@ import JSONRPC
 import MCP
 import TestExecution
 
-/// `get_test_result` (DESIGN §4): progress or outcome of one execution, optionally long-polling.
+/// `get_test_result`: progress or outcome of one execution, optionally long-polling.
 public enum GetTestResultTool {
     /// The tool, answering from `runner`; an unknown id is `MCP_NOT_FOUND`.
     public static func make(runner: TestRunner) -> Tool {

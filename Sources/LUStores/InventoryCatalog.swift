@@ -2,11 +2,11 @@ import JSONRPC
 import MCP
 import Store
 
-/// The items of the store, as `get_inventory` shows them (DESIGN §4).
+/// The items of the store, as `get_inventory` shows them.
 ///
 /// Guarantees:
 /// - Answers are exact and current: the catalogue keeps the items in memory (an
-///   ``InventorySnapshot``) and checks `PRAGMA data_version` on its own read-only connection before
+///   `InventorySnapshot`) and checks `PRAGMA data_version` on its own read-only connection before
 ///   every call, so any commit by any connection or process since the snapshot was read makes the
 ///   call reload it first. Counts and `stock_value` (Σ price × stock, exact, rounded half-up to the
 ///   penny) cover every matching item.

@@ -3,7 +3,7 @@ import JSONRPC
 import MCP
 import Store
 
-/// The arguments of `get_sales`, checked and turned into a ``SalesQuery``.
+/// The arguments of `get_sales`, checked and turned into a `SalesQuery`.
 ///
 /// Ranges, defaults and the status values are read from the input schema (``ArgumentReader``); this
 /// adds what a schema cannot say: dates must be real dates, `from`/`to` real ISO 8601 times. Every

@@ -3,7 +3,7 @@ import JSONRPC
 import MCP
 import Store
 
-/// The sales of the store, as `get_sales` shows them (DESIGN §4).
+/// The sales of the store, as `get_sales` shows them.
 ///
 /// Guarantees:
 /// - Every answer is exact: `pagination.total` counts every matching sale, `summary.revenue` sums

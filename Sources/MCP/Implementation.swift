@@ -9,6 +9,7 @@ public struct Implementation: Sendable {
     /// One-line description; sent from 2025-11-25 on.
     public let description: String?
 
+    /// An identity; `title` and `description` are left out for revisions that do not define them.
     public init(name: String, version: String, title: String? = nil, description: String? = nil) {
         self.name = name
         self.version = version

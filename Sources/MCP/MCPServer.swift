@@ -36,6 +36,7 @@ public struct MCPServer: Sendable {
     /// -32022: the 2026-07-28 UnsupportedProtocolVersion error.
     public static let unsupportedProtocolVersionCode = -32022
 
+    /// An engine serving `registry`'s tools as `implementation`; it holds no per-connection state.
     public init(implementation: Implementation, instructions: String? = nil, registry: ToolRegistry,
                 toolsPageSize: Int = MCPServer.defaultToolsPageSize,
                 cacheTTLMilliseconds: Int64 = MCPServer.defaultCacheTTLMilliseconds) {

@@ -2,7 +2,7 @@ import JSONRPC
 
 /// A revision of the Model Context Protocol this server speaks, with the features each one has.
 ///
-/// Version strings are opaque identifiers: order comes from ``allCases``, never from comparing
+/// Version strings are opaque identifiers: order comes from `allCases`, never from comparing
 /// the strings as dates.
 public enum ProtocolRevision: String, Sendable, CaseIterable, Comparable {
     case v2024_11_05 = "2024-11-05"

@@ -17,6 +17,7 @@ public struct SessionState: Sendable {
     /// The level set by `logging/setLevel`; nil means the client gets no log notifications.
     public internal(set) var logLevel: LogLevel?
 
+    /// A connection that has not yet been initialized.
     public init() {}
 
     /// Whether `initialize` has been answered.

@@ -8,7 +8,7 @@ import Glibc
 /// Newline-delimited JSON-RPC over a pair of file descriptors (stdin and stdout by default).
 ///
 /// A dedicated thread reads and frames input and hands each message to the engine in arrival
-/// order; requests then run concurrently as tasks, and one ``OutputWriter`` writes every answer
+/// order; requests then run concurrently as tasks, and one `OutputWriter` writes every answer
 /// whole. Guarantees: at most ``Limits/maximumInFlight`` messages are being handled or waiting to
 /// be written (past that the reader stops reading); a line over ``Limits/maximumMessageBytes``
 /// is answered with -32600 and skipped without being held in memory; only JSON-RPC messages are
@@ -23,6 +23,7 @@ public final class StdioTransport: Sendable {
         /// Bytes asked for per `read`.
         public var readChunkBytes: Int
 
+        /// The bounds; the defaults (1 MiB lines, 64 in flight, 64 KiB reads) are what the server runs with.
         public init(maximumMessageBytes: Int = 1 << 20, maximumInFlight: Int = 64, readChunkBytes: Int = 64 << 10) {
             self.maximumMessageBytes = maximumMessageBytes
             self.maximumInFlight = maximumInFlight

@@ -7,6 +7,7 @@ public struct ToolAnnotations: Sendable {
     public var idempotentHint: Bool
     public var openWorldHint: Bool
 
+    /// Hints as the specification defines them; `destructiveHint` and `openWorldHint` default to false.
     public init(readOnlyHint: Bool, destructiveHint: Bool = false, idempotentHint: Bool, openWorldHint: Bool = false) {
         self.readOnlyHint = readOnlyHint
         self.destructiveHint = destructiveHint
@@ -61,6 +62,7 @@ public struct Tool: Sendable {
     public let annotations: ToolAnnotations
     public let handler: ToolHandler
 
+    /// A tool; ``ToolRegistry`` checks that `name` is unique and validates arguments against `inputSchema`.
     public init(name: String, title: String, description: String, inputSchema: JSONValue, outputSchema: JSONValue?,
                 annotations: ToolAnnotations, handler: @escaping ToolHandler) {
         self.name = name

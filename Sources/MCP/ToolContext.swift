@@ -23,6 +23,7 @@ public struct ToolContext: Sendable {
     let sink: MessageSink
     let ledger = ProgressLedger()
 
+    /// A context; without a `progressToken` progress is dropped, without a `logLevel` log messages are.
     public init(requestID: RequestID?, revision: ProtocolRevision, clientCapabilities: JSONValue = .object(JSONObject()),
                 progressToken: RequestID? = nil, logLevel: LogLevel? = nil, sink: @escaping MessageSink = { _ in }) {
         self.requestID = requestID

@@ -5,7 +5,7 @@ extension Migrations {
     ///   UTC day), the number of completed and refunded sales and the sum of their `total_amount`
     ///   in pence. Triggers on `sales` keep them equal to the table under every INSERT, DELETE and
     ///   UPDATE, in the same transaction as the change; the migration fills them from the rows
-    ///   already there (a database made by the benchmark kit). A day is `substr(created_at, 1, 10)`,
+    ///   already there (a database made by the benchmark harness). A day is `substr(created_at, 1, 10)`,
     ///   which is the UTC date of a stored time `YYYY-MM-DDTHH:MM:SSZ`.
     /// - Two covering indexes let the parts of a time range that are not whole UTC days be counted
     ///   and summed from the index alone, and one index orders every item by `name, id`.

@@ -1,23 +1,24 @@
 #!/usr/bin/env python3
 """Benchmark of get_sales and get_inventory through the whole stdio path (stdlib only).
 
-    python3 Tests/Benchmarks/data_tools.py [--sales 1000000] [--items 10000] [--no-peer] [--quick]
+    python3 Tests/Benchmarks/data_tools.py --bench DIR [--sales 1000000] [--items 10000] [--no-peer] [--quick]
 
 What it does, in order:
   1. builds the release binary (swift build -c release);
   2. times `lustores-mcp demo-data --sales N --items M` into a new database (the "1M sales in
      under a minute" figure), unless --no-demo;
-  3. makes the benchmark kit's database with ../shared/bench/make_db.py (same N and M, seed 42),
+  3. makes the benchmark harness's database with DIR/make_db.py (same N and M, seed 42),
      copies it and times the first open of the copy by our binary (migration 2 builds the sales
-     totals and indexes); the Python SDK peer reads the kit's file, we read the copy: same rows;
+     totals and indexes); the Python SDK peer reads the harness's file, we read the copy: same rows;
   4. checks that both servers give the same structuredContent for every benchmark query and for
-     the kit's 12 argument sets (compare.py check);
-  5. runs ../shared/bench/stdio_bench.py for each query against our binary and, unless --no-peer,
+     the harness's 12 argument sets (compare.py check);
+  5. runs DIR/stdio_bench.py for each query against our binary and, unless --no-peer,
      the Python SDK peer, and prints one table (p50/p99 latency of sequential calls, pipelined
      throughput, ratios) and writes it as JSON.
 
-Everything goes to .build/bench-data/ (ignored by git). Needs ../shared/bench (the benchmark kit)
-with its virtual environment (.work/venv, made by its run.sh) for the peer.
+Everything goes to .build/bench-data/ (ignored by git). Needs the benchmark harness, which is not
+part of this repository (--bench DIR or $LUSTORES_BENCH: make_db.py, stdio_bench.py, compare.py and
+peers/python_sdk), with its virtual environment (.work/venv, made by its run.sh) for the peer.
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ def main() -> int:
     ap.add_argument("--sales", type=int, default=1_000_000)
     ap.add_argument("--items", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--bench", default=os.path.join(os.path.dirname(ROOT), "shared", "bench"),
-                    help="the benchmark kit (default ../shared/bench)")
+    ap.add_argument("--bench", default=os.environ.get("LUSTORES_BENCH"), required="LUSTORES_BENCH" not in os.environ,
+                    help="the benchmark harness's folder (default $LUSTORES_BENCH)")
     ap.add_argument("--work", default=os.path.join(ROOT, ".build", "bench-data"))
     ap.add_argument("--latency", type=int, default=2000, help="sequential calls measured per query (ours)")
     ap.add_argument("--throughput", type=int, default=5000, help="pipelined calls per query (ours)")
@@ -94,7 +95,7 @@ def main() -> int:
         a.peer_latency, a.peer_throughput = max(20, a.peer_latency // 10), max(30, a.peer_throughput // 10)
     os.makedirs(a.work, exist_ok=True)
     binary = os.path.join(ROOT, ".build", "release", "lustores-mcp")
-    os.environ["LUSTORES_TIMEZONE"] = "UTC"  # the kit and its peers compute dates in UTC
+    os.environ["LUSTORES_TIMEZONE"] = "UTC"  # the harness and its peers compute dates in UTC
     env = dict(os.environ, XDG_DATA_HOME=a.work)
     env.pop("LUSTORES_DATABASE", None)
     result: dict = {"sales": a.sales, "items": a.items, "seed": a.seed, "machine": f"{os.cpu_count()} cores",
@@ -121,7 +122,7 @@ def main() -> int:
 
     kit = os.path.join(a.work, f"kit-s{a.sales}-i{a.items}-seed{a.seed}.sqlite")
     if not os.path.exists(kit):
-        log("bench: make_db.py (the kit's database)")
+        log("bench: make_db.py (the harness's database)")
         run([sys.executable, os.path.join(a.bench, "make_db.py"), "--out", kit, "--items", str(a.items),
              "--sales", str(a.sales), "--seed", str(a.seed)])
     ours = os.path.join(a.work, f"ours-s{a.sales}-i{a.items}-seed{a.seed}.sqlite")
@@ -132,7 +133,7 @@ def main() -> int:
     t = time.perf_counter()
     run([binary, "call", "get_status", "--database", ours], env=env, stdout=subprocess.DEVNULL)
     result["migration_2_s"] = round(time.perf_counter() - t, 1)
-    log(f"bench: first open of the kit database (migration 2) took {result['migration_2_s']} s")
+    log(f"bench: first open of the harness database (migration 2) took {result['migration_2_s']} s")
 
     ours_cmd = [binary, "serve", "--database", ours]
     peer_python = os.path.join(a.bench, ".work", "venv", "bin", "python")
@@ -143,7 +144,7 @@ def main() -> int:
 
     if with_peer:
         sys.path.insert(0, a.bench)
-        import compare  # noqa: E402  (the kit's module)
+        import compare  # noqa: E402  (the harness's module)
         calls = [(tool, arguments) for _, tool, arguments in QUERIES]
         mine = compare.session_calls(["sh", "-c", "exec " + " ".join(ours_cmd)], calls, timeout=600)
         theirs = compare.session_calls(peer_cmd, calls, timeout=600)
@@ -183,7 +184,7 @@ def main() -> int:
     if "demo_data_s" in result:
         print(f"demo-data --sales {a.sales} --items {a.items}: {result['demo_data_s']} s "
               f"({result['demo_data_mib']} MiB)")
-    print(f"first open of the kit's database (migration 2: totals and indexes): {result['migration_2_s']} s")
+    print(f"first open of the harness's database (migration 2: totals and indexes): {result['migration_2_s']} s")
     if with_peer:
         print(f"same structuredContent as the Python SDK peer on every query: {result['same_answers']}")
     print()

@@ -124,7 +124,7 @@ import Testing
         let tools = try #require(result["tools"]?.arrayValue)
         #expect(tools.compactMap { $0["name"]?.stringValue } == expectedToolNames)
         let tool = try #require(tools.first)
-        // tools/list serves exactly the schemas of schemas/ (DESIGN §2).
+        // tools/list serves exactly the schemas of schemas/.
         #expect(tool["inputSchema"] == (try Self.schemaFile("get_status.input.schema.json")))
         if revision.hasStructuredOutput {
             #expect(tool["outputSchema"] == (try Self.schemaFile("get_status.output.schema.json")))

@@ -29,8 +29,8 @@ Which definition a message is checked against:
                                     LoggingMessageNotification, ...), looked up in ServerNotification
   request from the server           JSONRPCRequest and ServerRequest (none exist in 2026-07-28)
 
-Validators: with the official JSON Schemas (``--schemas DIR``, default ``../shared/mcp-schema``
-beside the repository, which is two levels above this file) through jsonschema's Draft7Validator
+Validators: with the official JSON Schemas (``--schemas DIR``, default ``mcp-schema`` beside this
+file, a verbatim copy of each revision's ``schema.json``) through jsonschema's Draft7Validator
 (<= 2025-06-18) or Draft202012Validator (>= 2025-11-25) and a ``referencing`` registry holding each
 schema document, so every ``$ref`` resolves. When that folder does not exist (and no ``--schemas``
 was given) the pydantic wire models of the ``mcp-types`` distribution (import name ``mcp_types``,
@@ -38,7 +38,7 @@ which the ``mcp`` SDK depends on and re-exports as ``mcp.types``) are used inste
 Those models check every pre-2026 revision against the 2025-11-25 shapes, so the project rules below
 carry the per-revision field gating in both modes. The first line of output names the validator.
 
-Project rules (what the schemas can't say; see DESIGN.md section 3, skip with --schema-only):
+Project rules (what the schemas can't say; skip with --schema-only):
 
   field-revision   Tool, ToolAnnotations, CallToolResult, ListToolsResult, InitializeResult,
                    DiscoverResult, Implementation (serverInfo), ServerCapabilities, content blocks and
@@ -85,8 +85,7 @@ HANDSHAKE = REVISIONS[:4]
 MODERN = ("2026-07-28",)
 
 SCRIPT_DIR = Path(__file__).resolve().parent
-REPO_ROOT = SCRIPT_DIR.parents[1]
-DEFAULT_SCHEMAS = REPO_ROOT.parent / "shared" / "mcp-schema"
+DEFAULT_SCHEMAS = SCRIPT_DIR / "mcp-schema"
 
 SERVER_INFO_KEY = "io.modelcontextprotocol/serverInfo"
 LOG_LEVEL_KEY = "io.modelcontextprotocol/logLevel"
@@ -127,7 +126,7 @@ CACHEABLE_METHODS = {"server/discover", "tools/list", "prompts/list", "resources
                      "resources/templates/list", "resources/read"}
 INPUT_REQUIRED_METHODS = {"tools/call", "prompts/get", "resources/read"}
 
-# Fields each object may carry, per revision (read off the official schemas; DESIGN.md section 3:
+# Fields each object may carry, per revision (read off the official schemas; the server's rule:
 # a field a revision does not know is not sent to a client that negotiated it).
 CONTENT_COMMON = {"type": ALL, "annotations": ALL, "_meta": since("2025-06-18")}
 FIELDS: dict[str, dict[str, frozenset[str]]] = {

@@ -4,7 +4,7 @@ import Testing
 @testable import LUStores
 import TestExecution
 
-/// The one error object of DESIGN §5.
+/// The one error object of `schemas/error.schema.json`.
 @Suite struct ToolErrorTests {
     @Test func jsonShapeWithDetails() {
         let error = ToolError(.notFound, "no execution test_42", details: JSONObject([("execution_id", "test_42")]),

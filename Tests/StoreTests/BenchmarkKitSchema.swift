@@ -1,6 +1,6 @@
-/// A verbatim copy of the benchmark kit's schema (`SCHEMA` and `INDEXES` in bench/make_db.py),
-/// used to build databases the way the kit does and to prove migration 1 creates the same schema.
-/// If the kit's schema changes, update this copy and add a migration.
+/// A verbatim copy of the benchmark harness's schema (`SCHEMA` and `INDEXES` in its make_db.py),
+/// used to build databases the way that script does and to prove migration 1 creates the same schema.
+/// If the harness's schema changes, update this copy and add a migration.
 enum BenchmarkKitSchema {
     /// `SCHEMA` from make_db.py: all seven tables, schema_version included.
     static let schema = #"""

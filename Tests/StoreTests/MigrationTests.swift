@@ -9,7 +9,7 @@ struct MigrationTests {
     /// Indexes migration 2 adds.
     static let totalsIndexes = ["idx_items_name_id", "idx_sales_code_created_totals", "idx_sales_created_totals"]
 
-    @Test("a fresh file gets every version, the kit's tables and indexes and the sales totals")
+    @Test("a fresh file gets every version, the benchmark harness's tables and indexes and the sales totals")
     func freshDatabase() async throws {
         try await withTemporaryDirectory { dir in
             let store = try await Store.open(path: dir + "/store.sqlite")
@@ -123,7 +123,7 @@ struct MigrationTests {
         }
     }
 
-    /// Set LUSTORES_BENCH_DB to a file made by bench/make_db.py to check a real kit database.
+    /// Set LUSTORES_BENCH_DB to a file made by the benchmark harness's make_db.py to check a real database of its.
     @Test("a real benchmark-kit database opens as current",
           .enabled(if: ProcessInfo.processInfo.environment["LUSTORES_BENCH_DB"] != nil))
     func realBenchmarkDatabase() async throws {

@@ -11,8 +11,8 @@ func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws 
     return try await body(url.path)
 }
 
-/// Builds a database the way bench/make_db.py does: the kit's schema text, a `schema_version` row
-/// with the kit's fixed `applied_at`, a few rows, then the indexes and WAL mode.
+/// Builds a database the way the benchmark harness's make_db.py does: the harness's schema text, a `schema_version` row
+/// with the harness's fixed `applied_at`, a few rows, then the indexes and WAL mode.
 func makeKitDatabase(at path: String, version: Int = 1) async throws {
     let db = try SQLiteConnection(path: path, readOnly: false)
     try await db.execute(BenchmarkKitSchema.schema)

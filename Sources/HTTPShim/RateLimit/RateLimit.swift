@@ -15,7 +15,7 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
     /// `N per S s`.
     public var description: String { "\(requests) per \(windowSeconds) s" }
 
-    /// Parses `N/SECONDS` (or `N`, per minute), as the benchmark kit's
+    /// Parses `N/SECONDS` (or `N`, per minute), as the benchmark harness's
     /// `LUSTORES_RATE_LIMIT_*` variables are written; nil if malformed.
     public static func parse(_ text: String) -> RateLimit? {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
