@@ -2,42 +2,25 @@ import JSONRPC
 import MCP
 import Store
 
-/// The items of the store, as `get_inventory` shows them.
+/// The items of the store, as `get_inventory` shows them, read from a ``DataSource`` (whose
+/// engine decides how; this type knows no SQL).
 ///
 /// Guarantees:
-/// - Answers are exact and current: the catalogue keeps the items in memory (an
-///   `InventorySnapshot`) and checks `PRAGMA data_version` on its own read-only connection before
-///   every call, so any commit by any connection or process since the snapshot was read makes the
-///   call reload it first. Counts and `stock_value` (Σ price × stock, exact, rounded half-up to the
-///   penny) cover every matching item.
-/// - Items sort by `name, id`; `categories` lists every category by name; `search` matches name or
-///   SKU containing the text, case-insensitively; `low_stock` means `stock ≤ minimum_stock`;
-///   inactive items only with `include_inactive`.
-/// - A catalogue above ``snapshotItemLimit`` items is not held in memory: calls are answered by SQL
-///   on the store's readers instead (same answers; case folding of ASCII letters only).
-/// - Concurrent calls filter the shared snapshot in parallel; at most one reload runs at a time.
+/// - Counts and `stock_value` (Σ price × stock, exact, rounded half-up to the penny) cover every
+///   matching item; items sort by `name, id`; `categories` lists every category by name.
+/// - Each item carries `vat_rate` and `vat_included` when the source keeps them per item (LUStores'
+///   PostgreSQL database), and leaves them out otherwise (the embedded store).
+/// - A source failure is `MCP_UNAVAILABLE` or `MCP_INTERNAL_ERROR` with a message that names no
+///   path, SQL or value (see ``ToolError/dataSource(_:while:logger:)``).
+/// - Calls run concurrently: the actor keeps no per-call state.
 public actor InventoryCatalog {
-    /// Most items held in memory (about 300 bytes each).
-    public static let snapshotItemLimit: Int64 = 250_000
-
-    private let store: Store
-    private let connection: SQLiteConnection
+    private let source: any DataSource
     private let logger: Logger?
-    private var snapshot: InventorySnapshot?
-    /// The data version at which the catalogue was found to be above the limit.
-    private var oversizedAtVersion: Int64?
-    private var loading: Task<Loaded, any Error>?
 
-    private enum Loaded: Sendable {
-        case snapshot(InventorySnapshot)
-        case oversized(dataVersion: Int64)
-    }
-
-    /// A catalogue over `store`, with its own read-only connection to the store's file.
-    public init(store: Store, logger: Logger? = nil) throws(StoreError) {
-        self.store = store
+    /// A catalogue reading from `source`; failures are logged to `logger`.
+    public init(source: any DataSource, logger: Logger? = nil) {
+        self.source = source
         self.logger = logger
-        connection = try SQLiteConnection(path: store.path, readOnly: true)
     }
 
     /// The `get_inventory` result for `arguments`, or its tool error.
@@ -49,79 +32,17 @@ public actor InventoryCatalog {
             return error.outcome
         }
         do {
-            let page = try await page(request.filter, offset: request.offset, limit: request.limit)
+            let page = try await source.inventoryPage(request.filter, offset: request.offset, limit: request.limit)
             return .success(Self.json(page, request: request))
         } catch {
-            return ToolError.store(error, while: "reading the inventory", logger: logger).outcome
+            return ToolError.dataSource(error, while: "reading the inventory", logger: logger).outcome
         }
-    }
-
-    /// The items matching `filter`, `limit` of them after `offset`, with the figures of all matches.
-    public nonisolated func page(_ filter: InventoryFilter, offset: Int64, limit: Int) async throws(StoreError) -> InventoryPage {
-        if let snapshot = try await currentSnapshot() {
-            return snapshot.page(filter, offset: offset, limit: limit)
-        }
-        return try await store.read { db throws(StoreError) in
-            try InventoryQueries.page(filter, offset: offset, limit: limit, on: db)
-        }
-    }
-
-    /// The snapshot of the database as it is now (reloaded if anything was committed since it was
-    /// read), or nil when the catalogue is above the limit.
-    func currentSnapshot() async throws(StoreError) -> InventorySnapshot? {
-        let version = try await Self.dataVersion(connection)
-        if let snapshot, snapshot.dataVersion == version { return snapshot }
-        if oversizedAtVersion == version { return nil }
-        let task: Task<Loaded, any Error>
-        if let loading {
-            task = loading
-        } else {
-            let connection = self.connection
-            task = Task { try await connection.read { db in try Self.load(db) } }
-            loading = task
-        }
-        let loaded: Loaded
-        do {
-            loaded = try await task.value
-        } catch {
-            if loading == task { loading = nil }
-            throw error as? StoreError ?? .sqlite(code: 1, message: "\(error)", sql: "load inventory")
-        }
-        if loading == task { loading = nil }
-        switch loaded {
-        case .snapshot(let fresh):
-            if fresh.dataVersion >= (snapshot?.dataVersion ?? .min) { snapshot = fresh }
-            oversizedAtVersion = nil
-            return fresh
-        case .oversized(let at):
-            snapshot = nil
-            oversizedAtVersion = at
-            return nil
-        }
-    }
-
-    /// Reads every item in one read transaction, the data version first (so a commit racing the
-    /// read can only make the snapshot look older than it is, which costs a reload, never an
-    /// answer from stale rows).
-    private static func load(_ db: isolated SQLiteConnection) throws(StoreError) -> Loaded {
-        let version = try dataVersion(db)
-        let count = try db.query("SELECT COUNT(*) FROM items").first?.first?.intValue ?? 0
-        if count > snapshotItemLimit { return .oversized(dataVersion: version) }
-        let all = try InventoryQueries.all(on: db)
-        return .snapshot(InventorySnapshot(dataVersion: version, items: all.items, categories: all.categories))
-    }
-
-    private static func dataVersion(_ db: isolated SQLiteConnection) throws(StoreError) -> Int64 {
-        guard let version = try db.query("PRAGMA data_version").first?.first?.intValue else {
-            throw .sqlite(code: 20, message: "PRAGMA data_version returned no integer", sql: "PRAGMA data_version")
-        }
-        return version
     }
 
     /// `{"items":[…],"categories":[…],"pagination":{…},"summary":{…}}`.
     static func json(_ page: InventoryPage, request: InventoryArguments) -> JSONValue {
         let items: [JSONValue] = page.items.map { item in
-            .object(JSONObject([
+            var fields = JSONObject([
                 ("id", .string(Self.itemID(item.id))),
                 ("sku", .string(item.sku)),
                 ("name", .string(item.name)),
@@ -132,7 +53,10 @@ public actor InventoryCatalog {
                 ("location", .string(item.location)),
                 ("price", Money.pounds(item.pricePence)),
                 ("low_stock", .bool(item.isLowOnStock)),
-            ]))
+            ])
+            if let rate = item.vatRate { fields.append("vat_rate", .double(rate)) }
+            if let included = item.vatIncluded { fields.append("vat_included", .bool(included)) }
+            return .object(fields)
         }
         return .object(JSONObject([
             ("items", .array(items)),

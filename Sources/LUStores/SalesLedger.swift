@@ -3,29 +3,32 @@ import JSONRPC
 import MCP
 import Store
 
-/// The sales of the store, as `get_sales` shows them.
+/// The sales of the store, as `get_sales` shows them, read from a ``DataSource`` (whose engine
+/// decides how; this type knows no SQL).
 ///
 /// Guarantees:
 /// - Every answer is exact: `pagination.total` counts every matching sale, `summary.revenue` sums
-///   the totals of the matching completed sales to the penny, and the page's rows, count and sum
-///   come from one read snapshot.
+///   the totals of the matching `completed` and `paid` sales to the penny, and the page's rows,
+///   count and sum come from one read snapshot.
 /// - Newest first by `created_at DESC, id DESC`; concatenating every page gives each matching sale
 ///   exactly once.
 /// - Dates (`date`, date-only `from`/`to`, local times) are in ``calendar``'s zone; `from` is
 ///   inclusive, `to` exclusive; `timestamp` is always UTC.
-/// - Calls run concurrently: the actor keeps no per-call state, and each call reads on one of the
-///   store's reader connections (round-robin), so two calls read in parallel.
+/// - A source failure is `MCP_UNAVAILABLE` or `MCP_INTERNAL_ERROR` with a message that names no
+///   path, SQL or value (see ``ToolError/dataSource(_:while:logger:)``).
+/// - Calls run concurrently: the actor keeps no per-call state.
 public actor SalesLedger {
-    private let store: Store
+    private let source: any DataSource
     /// The zone dates are in.
     public nonisolated let calendar: ZonedCalendar
     private let now: @Sendable () -> Date
     private let logger: Logger?
 
-    /// A ledger over `store` with dates in `calendar`'s zone; `now` is the clock for `today` and
-    /// `yesterday` (the system clock unless a test fixes it).
-    public init(store: Store, calendar: ZonedCalendar, logger: Logger? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.store = store
+    /// A ledger reading from `source` with dates in `calendar`'s zone; `now` is the clock for
+    /// `today` and `yesterday` (the system clock unless a test fixes it).
+    public init(source: any DataSource, calendar: ZonedCalendar, logger: Logger? = nil,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.source = source
         self.calendar = calendar
         self.logger = logger
         self.now = now
@@ -41,9 +44,9 @@ public actor SalesLedger {
         }
         let page: SalesPage
         do {
-            page = try await SalesQueries.page(request.query, in: store)
+            page = try await source.salesPage(request.query)
         } catch {
-            return ToolError.store(error, while: "reading sales", logger: logger).outcome
+            return ToolError.dataSource(error, while: "reading sales", logger: logger).outcome
         }
         return .success(Self.json(page, request: request))
     }

@@ -16,14 +16,22 @@ public struct ItemRecord: Sendable, Equatable {
     public var unit: String
     /// `items.location`, "" when unset.
     public var location: String
-    /// Price per unit before VAT, pence.
+    /// Shelf price per unit, pence, as the store keeps it: before VAT in the embedded store; in
+    /// LUStores' PostgreSQL database including VAT when ``vatIncluded`` is true.
     public var pricePence: Int64
     /// Still stocked.
     public var isActive: Bool
+    /// The item's VAT rate as a fraction (0.2 is 20 %), when the store keeps one per item (LUStores'
+    /// PostgreSQL database does; the embedded store does not, and leaves it nil).
+    public var vatRate: Double?
+    /// Whether ``pricePence`` includes VAT, when the store says so per item (nil in the embedded
+    /// store, whose prices are all before VAT).
+    public var vatIncluded: Bool?
 
     /// An item with these values.
     public init(id: Int64, sku: String, name: String, category: String, stock: Double, minimumStock: Double,
-                unit: String, location: String, pricePence: Int64, isActive: Bool) {
+                unit: String, location: String, pricePence: Int64, isActive: Bool,
+                vatRate: Double? = nil, vatIncluded: Bool? = nil) {
         self.id = id
         self.sku = sku
         self.name = name
@@ -34,6 +42,8 @@ public struct ItemRecord: Sendable, Equatable {
         self.location = location
         self.pricePence = pricePence
         self.isActive = isActive
+        self.vatRate = vatRate
+        self.vatIncluded = vatIncluded
     }
 
     /// Low on stock: `stock ≤ minimum_stock`.

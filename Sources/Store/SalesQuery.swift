@@ -8,7 +8,8 @@ public struct SalesQuery: Sendable, Equatable {
         case refunded
     }
 
-    /// Only sales charged to this code (exact match), when set.
+    /// Only sales charged to this code, when set (exact match in the embedded store; case-insensitive in
+    /// LUStores' PostgreSQL database, as LUStores itself compares codes).
     public var chargeCode: String?
     /// Only sales with this status, when set.
     public var status: Status?
@@ -49,7 +50,7 @@ public struct SaleRecord: Sendable, Equatable {
     public var vatPence: Int64
     /// Number of lines (`sale_items` rows) of the sale.
     public var lineCount: Int64
-    /// `completed` or `refunded`.
+    /// `sales.status` as stored: `completed`, `paid`, `refunded` or any other value the store holds.
     public var status: String
     /// `sales.created_at`, `YYYY-MM-DDTHH:MM:SSZ`.
     public var createdAt: String
@@ -117,7 +118,7 @@ public struct SalesPage: Sendable, Equatable {
     public var sales: [SaleRecord]
     /// Number of sales matching the filters (all pages).
     public var total: Int64
-    /// Sum in pence of the totals of the matching completed sales.
+    /// Sum in pence of the totals of the matching sales whose status is `completed` or `paid`.
     public var revenuePence: Int64
 
     /// A page with these figures.

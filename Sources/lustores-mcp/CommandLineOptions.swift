@@ -13,6 +13,8 @@ struct CommandLineOptions: Equatable {
 
     var command: Command = .serve
     var database: String?
+    /// `--database-url`: LUStores' PostgreSQL database (never printed: it may hold a password).
+    var databaseURL: String?
     var config: String?
     var environment: String?
     var logLevel: String?
@@ -35,7 +37,7 @@ struct CommandLineOptions: Equatable {
         let description: String
     }
 
-    static let valueFlags: Set<String> = ["--database", "--config", "--environment", "--log-level"]
+    static let valueFlags: Set<String> = ["--database", "--database-url", "--config", "--environment", "--log-level"]
     /// Flags only `demo-data` takes.
     static let demoDataFlags: Set<String> = ["--sales", "--items", "--seed", "--end-date"]
     /// Flags only `http` takes (`--insecure-no-auth` takes no value).
@@ -81,6 +83,7 @@ struct CommandLineOptions: Equatable {
             guard let value, !value.isEmpty else { throw UsageError(description: "\(name) needs a value") }
             switch name {
             case "--database": options.database = value
+            case "--database-url": options.databaseURL = value
             case "--config": options.config = value
             case "--environment": options.environment = value
             case "--log-level": options.logLevel = value
@@ -156,6 +159,11 @@ struct CommandLineOptions: Equatable {
           --database PATH       SQLite database (env LUSTORES_DATABASE; default
                                 $XDG_DATA_HOME/lustores-mcp/store.sqlite, created with
                                 demo data the first time serve or call uses it)
+          --database-url URL    read sales and items live from LUStores' PostgreSQL database
+                                (env LUSTORES_DATABASE_URL; a postgresql:// URI or libpq
+                                key=value settings; the SQLite database then keeps only the
+                                server's own state); config statement_timeout_ms (5000),
+                                database_pool_size (4), connect_timeout_ms (5000)
           --config FILE         JSON configuration file (env LUSTORES_CONFIG)
           --environment NAME    environment name shown by get_status (env LUSTORES_ENVIRONMENT;
                                 default development)

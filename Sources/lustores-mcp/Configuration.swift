@@ -23,6 +23,8 @@ struct Configuration {
     var maxConcurrentRuns = 1
     /// `http` only: API keys, rate limits, event loops.
     var http = HTTPSettings()
+    /// LUStores' PostgreSQL database to read sales and items from, when one is named.
+    var postgres: PostgresOptions?
     /// The configuration file as read (empty without one), for the settings of later features.
     var file = JSONObject()
 
@@ -53,6 +55,7 @@ struct Configuration {
             configuration.databasePath = database
             configuration.databaseIsDefault = false
         }
+        configuration.postgres = try PostgresOptions.load(flag: options.databaseURL, variables: variables, file: file)
         configuration.timezone = pick(nil, "LUSTORES_TIMEZONE", "timezone")
         if let zone = configuration.timezone {
             guard let calendar = ZonedCalendar(identifier: zone) else {

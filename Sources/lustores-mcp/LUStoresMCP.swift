@@ -36,6 +36,17 @@ struct LUStoresMCP {
             fail(error.description, status: 2)
         }
         let logger = Logger(level: configuration.logLevel)
+        if let postgres = configuration.postgres {
+            switch options.command {
+            case .importFile, .demoData:
+                // LUStores' database is read-only to this server: these would fill a file nobody reads.
+                fail("import and demo-data fill the SQLite database only; they cannot run with a PostgreSQL "
+                     + "database URL (\(postgres))", status: 2)
+            default:
+                fail("a PostgreSQL database URL is set (\(postgres)) but this build has no PostgreSQL engine; "
+                     + "unset it to read the SQLite database", status: 1)
+            }
+        }
         if case .demoData(let request) = options.command {
             exit(await DemoDataCommand.run(request, path: configuration.databasePath))
         }
@@ -56,13 +67,14 @@ struct LUStoresMCP {
         }
         let monitor = StatusMonitor(store: store, environment: configuration.environment,
                                     thresholds: configuration.thresholds)
-        let ledger = SalesLedger(store: store, calendar: configuration.calendar, logger: logger)
-        let catalog: InventoryCatalog
+        let source: any DataSource
         do {
-            catalog = try InventoryCatalog(store: store, logger: logger)
+            source = try SQLiteDataSource(store: store)
         } catch {
             fail("cannot open the database \(configuration.databasePath): \(error)", status: 1)
         }
+        let ledger = SalesLedger(source: source, calendar: configuration.calendar, logger: logger)
+        let catalog = InventoryCatalog(source: source, logger: logger)
         let testRunner = TestRunner(store: store, diskThreshold: configuration.thresholds.disk, settings: TestRunner.Settings(
             suites: configuration.testSuites, maxConcurrentRuns: configuration.maxConcurrentRuns))
         do {

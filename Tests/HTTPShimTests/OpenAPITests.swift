@@ -99,8 +99,8 @@ struct OpenAPIDocument {
         let store = try await Store.open(path: directory + "/store.sqlite")
         let real = LUStoresTools.registry(
             monitor: StatusMonitor(store: store, environment: "test"),
-            ledger: SalesLedger(store: store, calendar: ZonedCalendar(identifier: "UTC")!),
-            catalog: try InventoryCatalog(store: store),
+            ledger: SalesLedger(source: try SQLiteDataSource(store: store), calendar: ZonedCalendar(identifier: "UTC")!),
+            catalog: InventoryCatalog(source: try SQLiteDataSource(store: store)),
             testRunner: TestRunner(store: store, settings: .init(suites: try TestSuite.suites(from: nil))))
         let registry = ToolRegistry(real.tools + fakeRegistry().tools.filter { real[$0.name] == nil }, invalidArguments: LUStoresTools.invalidArguments)
         var limits = RateLimits()

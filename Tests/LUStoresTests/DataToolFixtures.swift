@@ -4,6 +4,48 @@ import MCP
 import Store
 @testable import LUStores
 
+/// What a fixture source holds.
+enum FixtureContents: Sendable {
+    /// The charge codes and the seven sales of ``DataFixture/sales`` (with one item to sell).
+    case sales
+    /// The categories and the six items of ``DataFixture/items``.
+    case items
+    /// Nothing at all.
+    case nothing
+}
+
+/// One way of making a ``DataSource`` that holds a fixture: the data tool tests run every case
+/// shared by the engines once through each factory of ``dataSourceFactories``, and expect the same
+/// answers from each.
+protocol DataSourceFactory: Sendable, CustomStringConvertible {
+    /// Whether items carry `vat_rate` and `vat_included` (the fixture's ``DataFixture/Item/vat``
+    /// rates, prices excluding VAT).
+    var itemsCarryVAT: Bool { get }
+    /// Runs `body` with a new source holding `contents` and nothing else, removed afterwards.
+    func withSource<T>(_ contents: FixtureContents, _ body: (any DataSource) async throws -> T) async throws -> T
+}
+
+/// Every engine the shared data tool cases run on. An engine's factory joins this list to run
+/// them all.
+let dataSourceFactories: [any DataSourceFactory] = [SQLiteSourceFactory()]
+
+/// The embedded SQLite store, in a fresh temporary directory, filled through its writer.
+struct SQLiteSourceFactory: DataSourceFactory {
+    var description: String { "sqlite" }
+    var itemsCarryVAT: Bool { false }
+
+    func withSource<T>(_ contents: FixtureContents, _ body: (any DataSource) async throws -> T) async throws -> T {
+        try await DataFixture.withStore { store in
+            switch contents {
+            case .sales: try await DataFixture.insertSales(store)
+            case .items: try await DataFixture.insertItems(store)
+            case .nothing: break
+            }
+            return try await body(try SQLiteDataSource(store: store))
+        }
+    }
+}
+
 /// Hand-made stores for the data tool tests: a few rows each, inserted directly, so every expected
 /// figure can be worked out by hand (the tests show the arithmetic).
 enum DataFixture {
@@ -73,14 +115,14 @@ enum DataFixture {
         }
     }
 
-    /// One item row.
+    /// One item row; `vat` is its rate where a store keeps one per item (prices exclude it).
     typealias Item = (id: Int64, sku: String, name: String, category: Int64, price: Int64, stock: Double, minimum: Double,
-                      unit: String, location: String?, active: Bool)
+                      unit: String, location: String?, active: Bool, vat: Double)
 
     /// Categories 1 Chemicals, 2 Electronics, 3 Books, 4 Empty Cat (no items).
     static let categories: [(Int64, String)] = [(1, "Chemicals"), (2, "Electronics"), (3, "Books"), (4, "Empty Cat")]
 
-    /// Six items; value = price (p) × stock:
+    /// Six items (the book zero-rated, the rest at 20% VAT); value = price (p) × stock:
     ///
     ///     id  sku      name                     price  stock  min  active  low  value (p)
     ///     1   CHM-001  Acetone AR grade         12.50  12.5   5    yes     no   15625
@@ -93,12 +135,12 @@ enum DataFixture {
     /// Active items by name (binary order, capitals first): Acetone AR grade, Resistor 10k,
     /// The Art of Electronics, Zener diode, acetone technical.
     static let items: [Item] = [
-        (1, "CHM-001", "Acetone AR grade", 1, 1250, 12.5, 5, "L", "Chemical Store A01", true),
-        (2, "CHM-002", "acetone technical", 1, 999, 2.25, 3, "L", nil, true),
-        (3, "ELC-001", "Resistor 10k", 2, 5, 100, 100, "each", "Main Store B02", true),
-        (4, "ELC-002", "Capacitor 100nF", 2, 12, 0, 10, "each", "Main Store B03", false),
-        (5, "BKS-001", "The Art of Electronics", 3, 6500, 3, 1, "each", "Counter", true),
-        (6, "ELC-003", "Zener diode", 2, 25, 0.02, 1, "each", "Main Store B04", true),
+        (1, "CHM-001", "Acetone AR grade", 1, 1250, 12.5, 5, "L", "Chemical Store A01", true, 0.2),
+        (2, "CHM-002", "acetone technical", 1, 999, 2.25, 3, "L", nil, true, 0.2),
+        (3, "ELC-001", "Resistor 10k", 2, 5, 100, 100, "each", "Main Store B02", true, 0.2),
+        (4, "ELC-002", "Capacitor 100nF", 2, 12, 0, 10, "each", "Main Store B03", false, 0.2),
+        (5, "BKS-001", "The Art of Electronics", 3, 6500, 3, 1, "each", "Counter", true, 0),
+        (6, "ELC-003", "Zener diode", 2, 25, 0.02, 1, "each", "Main Store B04", true, 0.2),
     ]
 
     /// Inserts the categories and items above.
@@ -121,9 +163,9 @@ enum DataFixture {
     /// `2025-06-10T10:00:00Z`, the fixed "now" of the sales tests unless a test says otherwise.
     static let now = Date(timeIntervalSince1970: 1_749_549_600)
 
-    /// A ledger over `store` in `zone`, its clock fixed at `now`.
-    static func ledger(_ store: Store, zone: String = "UTC", now: Date = DataFixture.now) -> SalesLedger {
-        SalesLedger(store: store, calendar: ZonedCalendar(identifier: zone)!, now: { now })
+    /// A ledger reading `source` in `zone`, its clock fixed at `now`.
+    static func ledger(_ source: any DataSource, zone: String = "UTC", now: Date = DataFixture.now) -> SalesLedger {
+        SalesLedger(source: source, calendar: ZonedCalendar(identifier: zone)!, now: { now })
     }
 
     /// The successful result of a call, or nil (and the error recorded by the caller's #expect).

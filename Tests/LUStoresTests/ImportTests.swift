@@ -118,6 +118,10 @@ struct ImportTests {
          "charge_codes[0].valid_until", "before valid_from"),
         (#"{"sales": [{"sale_id": "N1", "charge_code": "DEPT001", "timestamp": "2025-06-09T10:15:00", "lines": [{"sku": "CHM-1", "quantity": 1, "unit_price": 1, "vat_rate": 0.2}]}]}"#,
          "sales[0].timestamp", "UTC offset"),
+        // The embedded store holds completed and refunded sales only (its CHECK constraint); paid is a
+        // status of LUStores' PostgreSQL database.
+        (#"{"sales": [{"sale_id": "N1", "charge_code": "DEPT001", "timestamp": "2025-06-09T10:15:00Z", "status": "paid", "lines": [{"sku": "CHM-1", "quantity": 1, "unit_price": 1, "vat_rate": 0.2}]}]}"#,
+         "sales[0].status", "must be one of"),
         (#"{"sales": [{"sale_id": "N1", "charge_code": "DEPT001", "timestamp": "2025-06-09T10:15:00Z", "lines": []}]}"#,
          "sales[0].lines", "at least 1"),
         (#"{"sales": [{"sale_id": "N1", "charge_code": "DEPT001", "timestamp": "2025-06-09T10:15:00Z", "lines": [{"sku": "CHM-1", "quantity": 0, "unit_price": 1, "vat_rate": 0.2}]}]}"#,

@@ -6,8 +6,9 @@ import TestExecution
 /// The full registry the server builds, over `store`: the one way tests make it.
 func fullRegistry(_ store: Store, catalog: InventoryCatalog? = nil, runner: TestRunner? = nil) throws -> ToolRegistry {
     let testRunner = try runner ?? TestRunner(store: store, diskThreshold: 100, settings: .init(suites: TestSuite.suites(from: nil)))
-    let inventory = try catalog ?? InventoryCatalog(store: store)
-    return LUStoresTools.registry(monitor: StatusMonitor(store: store, environment: "test"), ledger: DataFixture.ledger(store),
+    let source = try SQLiteDataSource(store: store)
+    let inventory = catalog ?? InventoryCatalog(source: source)
+    return LUStoresTools.registry(monitor: StatusMonitor(store: store, environment: "test"), ledger: DataFixture.ledger(source),
                                   catalog: inventory, testRunner: testRunner)
 }
 

@@ -5,7 +5,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Store
 
 /// Every item of the store held in memory, sorted by `name, id`, with what filtering needs
 /// precomputed: lower-cased UTF-8 of each name and SKU, lower-cased category names, stock in
