@@ -69,10 +69,12 @@ final class SQLiteHandle {
         needsRenewal = false
     }
 
-    /// Renews the connection if a failure asked for it and no transaction is open; a failed
-    /// renewal leaves the old connection in place (its next failure says what is wrong).
+    /// Renews the connection if a failure asked for it, or if a read-write handle could only open
+    /// the file read-only (its volume was read-only then, and may not be now), and no transaction
+    /// is open; a failed renewal leaves the old connection in place (its next failure says what is
+    /// wrong).
     private func renewIfNeeded() {
-        guard needsRenewal, !isInTransaction else { return }
+        guard needsRenewal || (!readOnly && sqlite3_db_readonly(pointer, "main") == 1), !isInTransaction else { return }
         try? renew()
     }
 
@@ -246,8 +248,8 @@ final class SQLiteHandle {
     }
 
     /// SQLite primary result codes after which the connection is renewed: I/O error, corrupt,
-    /// not a database (see `needsRenewal`).
-    static let renewingCodes: Set<Int32> = [SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_NOTADB]
+    /// not a database (see `needsRenewal`), read-only (a file whose mode or volume changed).
+    static let renewingCodes: Set<Int32> = [SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_READONLY]
 
     /// `failure`, noting that the connection must be renewed when the code says the file
     /// misbehaved.

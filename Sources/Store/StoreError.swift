@@ -93,7 +93,7 @@ extension StoreError {
         case 3, 23: return "access to the database file was denied"
         case 8 where code == readOnlyDatabaseMoved: return "the database file has been deleted or moved"
         case 8: return "the database cannot be written: its file or volume is read-only"
-        case 10: return "the database file cannot be read or written (input/output error)"
+        case 10: return "the database file cannot be read or written: the system reported an input-output error"
         case 11: return "the database file is damaged"
         case 13: return "the volume holding the database is full"
         case 14: return "the database file or its journal cannot be opened"
