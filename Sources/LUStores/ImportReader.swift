@@ -141,20 +141,38 @@ public enum ImportReader {
         return .object(root)
     }()
 
-    private static func check(_ record: JSONValue, _ section: String, at position: ImportPosition) throws(ImportError) {
+    private static func check(_ record: JSONValue, _ section: String, at position: ImportPosition,
+                              freeText: Set<String> = []) throws(ImportError) {
         if let violation = SchemaValidator.validate(record, against: recordSchema(section)) {
             throw ImportError(violation.path.isEmpty ? position.record : position.field(violation.path), violation.reason)
+        }
+        try refuseControlCharacters(record, at: position, freeText: freeText)
+    }
+
+    /// Refuses a string field holding a control character (U+0000–U+001F, U+007F): SQLite's C
+    /// interfaces end text at a NUL, so a SKU `A\u0000B` would be stored as one thing and shown as
+    /// another, and no identifier or label has a use for the others. Fields in `freeText` (a name
+    /// or description a person wrote) may hold tabs and line breaks, nothing else.
+    private static func refuseControlCharacters(_ record: JSONValue, at position: ImportPosition,
+                                                freeText: Set<String>) throws(ImportError) {
+        for (key, value) in record.objectValue ?? JSONObject() {
+            guard let text = value.stringValue else { continue }
+            let allowed: Set<UInt8> = freeText.contains(key) ? [0x09, 0x0A, 0x0D] : []
+            if let bad = text.utf8.first(where: { ($0 < 0x20 || $0 == 0x7F) && !allowed.contains($0) }) {
+                let code = "U+" + String(repeating: "0", count: bad < 0x10 ? 3 : 2) + String(bad, radix: 16, uppercase: true)
+                throw ImportError(position.field(key), "must not contain control characters (found \(code))")
+            }
         }
     }
 
     private static func category(_ record: JSONValue, at position: ImportPosition) throws(ImportError) -> ImportCategory {
-        try check(record, "categories", at: position)
+        try check(record, "categories", at: position, freeText: ["description"])
         return ImportCategory(name: record["name"]?.stringValue ?? "", description: text(record["description"]),
                               position: position)
     }
 
     private static func item(_ record: JSONValue, at position: ImportPosition) throws(ImportError) -> ImportItem {
-        try check(record, "items", at: position)
+        try check(record, "items", at: position, freeText: ["name", "location"])
         return ImportItem(
             sku: record["sku"]?.stringValue ?? "", name: record["name"]?.stringValue ?? "",
             category: record["category"]?.stringValue ?? "",
@@ -168,7 +186,7 @@ public enum ImportReader {
     }
 
     private static func chargeCode(_ record: JSONValue, at position: ImportPosition) throws(ImportError) -> ImportChargeCode {
-        try check(record, "charge_codes", at: position)
+        try check(record, "charge_codes", at: position, freeText: ["title"])
         let from = text(record["valid_from"])
         let until = text(record["valid_until"])
         for (name, value) in [("valid_from", from), ("valid_until", until)] {
@@ -194,6 +212,7 @@ public enum ImportReader {
         var lines: [ImportLine] = []
         for (index, line) in (record["lines"]?.arrayValue ?? []).enumerated() {
             let at = ImportPosition(record: position.field("lines[\(index)]"))
+            try refuseControlCharacters(line, at: at, freeText: [])
             lines.append(ImportLine(
                 sku: line["sku"]?.stringValue ?? "",
                 quantityThousandths: try decimal(line["quantity"], scale: ScaledDecimal.quantityScale, at: at.field("quantity")) ?? 0,

@@ -7,8 +7,9 @@ import Synchronization
 ///
 /// Guarantees: no sleeping on the request path — resources are sampled from `/proc` at most once
 /// per ``Thresholds/sampleInterval`` and reused in between, so a flood of calls costs one timed
-/// query each; `unhealthy` exactly when the database does not answer, else `degraded` when a
-/// resource is above its threshold, else `healthy`.
+/// query each; `unhealthy` exactly when the database does not answer or cannot be written (its
+/// file deleted, immutable, on a read-only or full volume: `database.reason` says which, in product
+/// terms), else `degraded` when a resource is above its threshold, else `healthy`.
 ///
 /// Not an actor, on purpose: a call costs no thread switch. Its one piece of state, the latest
 /// resource sample, sits behind a mutex that is held only to read or replace it, never while
@@ -62,18 +63,29 @@ public final class StatusMonitor: Sendable {
     /// The `get_status` result.
     public func status() async -> JSONValue {
         let clock = ContinuousClock()
-        let probe = try? await store.probe(Self.latestTestRunSQL)
+        // The file first: when it was replaced, this reopens the connections the probe then uses.
+        let fileFault = await store.fileFault()
+        var probe: Store.Probe?
+        var probeFailure: StoreError?
+        do {
+            probe = try await store.probe(Self.latestTestRunSQL)
+        } catch {
+            probeFailure = error
+        }
         let connected = probe != nil
         let latency = probe.map { Self.milliseconds($0.latency) } ?? 0
         let tests = probe?.rows.first.flatMap(Self.testSummary)
         let figures = resources(now: clock.now)
         let busy = figures.memory > thresholds.memory || figures.cpu > thresholds.cpu || figures.disk > thresholds.disk
-        let health = !connected ? "unhealthy" : busy ? "degraded" : "healthy"
+        let reason = probeFailure?.clientReason ?? fileFault
+        let health = reason != nil ? "unhealthy" : busy ? "degraded" : "healthy"
         let uptime = Int64((clock.now - started).components.seconds)
+        var database = JSONObject([("connected", .bool(connected)), ("latency", .double(latency))])
+        if let reason { database.append("reason", .string(reason)) }
         return [
             "system": ["status": .string(health), "version": .string(LUStoresVersion.current),
                        "uptime": .integer(uptime), "environment": .string(environment)],
-            "database": ["connected": .bool(connected), "latency": .double(latency)],
+            "database": .object(database),
             "tests": tests ?? ["total": 0, "passed": 0, "failed": 0, "last_run": nil],
             "resources": ["memory_usage": Self.percent(figures.memory), "cpu_usage": Self.percent(figures.cpu),
                           "disk_usage": Self.percent(figures.disk)],

@@ -9,7 +9,7 @@ extension ToolError {
     public static func dataSource(_ error: any Error, while activity: String, logger: Logger?) -> ToolError {
         logger?.error("\(activity): \(error)")
         if let failure = error as? any DataSourceFailure, failure.isUnavailable {
-            return ToolError(.unavailable, "the database cannot be reached while \(activity); try again later")
+            return ToolError(.unavailable, "the database cannot be used while \(activity): \(failure.clientReason); try again later")
         }
         return ToolError(.internalError, "internal error while \(activity); the server log has the details")
     }

@@ -24,4 +24,7 @@ public protocol DataSourceFailure: Error, Sendable, CustomStringConvertible {
     /// locked, I/O error), as opposed to a fault in a query. Callers answer `MCP_UNAVAILABLE`
     /// for these and an internal error otherwise.
     var isUnavailable: Bool { get }
+    /// What failed, in product terms a client may read (e.g. "the database file is damaged"):
+    /// never a path, SQL text, a bound value or a password.
+    var clientReason: String { get }
 }

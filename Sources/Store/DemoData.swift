@@ -96,11 +96,9 @@ public enum DemoData {
     }
 
     /// Fills the database at `path` (created and migrated first if needed; it must hold no items and
-    /// no sales) through a single connection. When no other connection has the file open, the load
-    /// runs in rollback-journal mode, where pages appended to the file are written once instead of
-    /// twice (WAL, then checkpoint), and the file is put back in WAL mode afterwards; a process
-    /// killed meanwhile leaves a hot journal that SQLite rolls back on the next open, so the run is
-    /// still all or nothing. Otherwise it runs in WAL mode like ``generate(_:into:progress:)``.
+    /// no sales) through a single connection, in one transaction through the rollback journal: a
+    /// process killed meanwhile leaves a hot journal that SQLite rolls back on the next open, so
+    /// the run is all or nothing.
     public static func generate(_ options: DemoDataOptions, atPath path: String,
                                 progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws(DemoDataError)
         -> DemoDataSummary
@@ -113,21 +111,7 @@ public enum DemoData {
         } catch {
             throw .store(error)
         }
-        let mode = try? await db.query("PRAGMA journal_mode = DELETE").first?.first?.stringValue
-        let summary: Result<DemoDataSummary, DemoDataError>
-        do {
-            summary = .success(try await generate(options, on: db, progress: progress))
-        } catch {
-            summary = .failure(error)
-        }
-        if mode == "delete" {
-            do {
-                _ = try await db.query("PRAGMA journal_mode = WAL")
-            } catch {
-                throw .store(error)
-            }
-        }
-        return try summary.get()
+        return try await generate(options, on: db, progress: progress)
     }
 
     /// Checks the options, then writes the whole run in one transaction on `writer`.

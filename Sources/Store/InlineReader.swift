@@ -19,6 +19,11 @@ final class InlineReader: Sendable {
         handle = Mutex(try SQLiteHandle.open(path: path, readOnly: true, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds))
     }
 
+    /// Opens the file afresh (see `SQLiteConnection.reopen`), waiting for a caller using it.
+    func reopen() throws(StoreError) {
+        try handle.withLock { handle throws(StoreError) in try handle.renew() }
+    }
+
     /// Runs `body` with the connection now, on this thread, if nobody else is using it and no lock
     /// is in its way: `nil` without running `body` if somebody is using it, `nil` if `body` throws
     /// `.busy` (so `body` must only read: it may be run again elsewhere). Other errors are thrown.

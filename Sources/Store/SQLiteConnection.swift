@@ -6,9 +6,14 @@ import CSQLite
 /// - The handle is opened with `SQLITE_OPEN_NOMUTEX` (the actor serialises access) and without URI
 ///   filenames; a path that starts with `file:` is taken literally as a relative file name.
 /// - `init` succeeds only if the file is a readable SQLite database (or a new, empty one).
-/// - Read-write connections run with `journal_mode=WAL`, `synchronous=NORMAL`, `foreign_keys=ON`,
-///   `temp_store=MEMORY`;
-///   every connection waits up to `busyTimeoutMilliseconds` for a lock before reporting `.busy`.
+/// - Read-write connections run with `journal_mode=DELETE` (a rollback journal: never WAL, whose
+///   memory-mapped `-shm` index can kill the process with SIGBUS; see `SQLiteHandle.open`),
+///   `synchronous=NORMAL`, `foreign_keys=ON`, `temp_store=MEMORY`; no connection maps the file
+///   (`mmap_size=0`). Every connection waits up to `busyTimeoutMilliseconds` for a lock before
+///   reporting `.busy`.
+/// - After a statement fails with an I/O error, "corrupt" or "not a database", the next statement
+///   outside a transaction runs on a freshly opened handle, so a repaired file is read afresh
+///   rather than from stale cached pages.
 /// - Statements are prepared once and cached (at most `StatementCache.capacity`), and are reset and
 ///   their bindings cleared after every use, so no statement holds a read transaction open.
 /// - Its jobs run on a private serial queue, never on the cooperative thread pool.
@@ -16,12 +21,13 @@ import CSQLite
 public actor SQLiteConnection {
     /// How long any statement waits for another connection's lock before failing with `.busy`.
     public static let busyTimeoutMilliseconds: Int32 = 5000
-    /// Largest write-ahead log kept on disk after a checkpoint resets it (`journal_size_limit`).
+    /// Largest journal file a connection may keep on disk (`journal_size_limit`); ours delete
+    /// theirs, so this bounds only a journal left in persistent mode by another program.
     public static let walSizeLimitBytes = 4 << 20
 
     /// The path this connection was opened with.
     public nonisolated let path: String
-    /// Whether the connection was opened `SQLITE_OPEN_READONLY`.
+    /// Whether the connection only reads (`query_only`; see `SQLiteHandle.open`).
     public nonisolated let isReadOnly: Bool
 
     private let database: SQLiteHandle
@@ -33,8 +39,8 @@ public actor SQLiteConnection {
         executor.asUnownedSerialExecutor()
     }
 
-    /// Opens `path` read-write (creating the file if missing, configuring WAL, `synchronous=NORMAL`
-    /// and foreign keys) or read-only. Throws `.cannotOpen` with SQLite's message when the file cannot
+    /// Opens `path` read-write (creating the file if missing, configuring the rollback journal,
+    /// `synchronous=NORMAL` and foreign keys) or for reading only (never creating it). Throws `.cannotOpen` with SQLite's message when the file cannot
     /// be opened or is not a database; the parent directory must already exist.
     public init(path: String, readOnly: Bool) throws(StoreError) {
         self.database = try SQLiteHandle.open(path: path, readOnly: readOnly, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds)
@@ -139,6 +145,13 @@ public actor SQLiteConnection {
     /// `transaction` for that.
     public func perform<T: Sendable>(_ body: @Sendable (isolated SQLiteConnection) throws(StoreError) -> T) throws(StoreError) -> T {
         try body(self)
+    }
+
+    /// Drops the cached statements and pages and opens the file at `path` afresh (never creating
+    /// it): for a file that was replaced at that path. Throws when it cannot be opened, keeping the
+    /// old handle.
+    func reopen() throws(StoreError) {
+        try database.renew()
     }
 
     /// Number of prepared statements currently cached (at most `StatementCache.capacity`).

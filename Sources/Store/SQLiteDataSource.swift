@@ -40,9 +40,9 @@ public final class SQLiteDataSource: DataSource {
 
 extension StoreError: DataSourceFailure {
     /// SQLite primary result codes meaning the database itself cannot be used right now (I/O
-    /// error, corrupt or not a database, cannot open, disk full, lock protocol), as opposed to a
-    /// fault in a query.
-    static let unavailableSQLiteCodes: Set<Int32> = [10, 11, 13, 14, 15, 26]
+    /// error, corrupt or not a database, cannot open, disk full, lock protocol, permission denied,
+    /// read-only file or volume or a deleted file, authorisation), as opposed to a fault in a query.
+    static let unavailableSQLiteCodes: Set<Int32> = [3, 8, 10, 11, 13, 14, 15, 23, 26]
 
     /// True when the database cannot be reached right now: it cannot be opened (or its directory
     /// made), it stayed locked past the busy timeout, or SQLite reports an I/O error, corruption,

@@ -7,6 +7,18 @@ import Synchronization
 /// Guarantees once `open` returns: the file exists, its schema is at `Migrations.latestVersion`,
 /// and every connection has been opened and configured. Writes go through `writer` (one actor, so
 /// they are serialised); reads may use `reader()`, which sees every committed write.
+///
+/// The file uses SQLite's rollback journal, not WAL: WAL's index is a memory-mapped `-shm` file,
+/// and a write to that mapping that the kernel cannot back (an immutable file, a read-only or full
+/// volume) kills the process with SIGBUS. With the journal every failure is an error code, so a
+/// filesystem fault fails the call (`MCP_UNAVAILABLE`) and the server keeps serving. The price:
+/// a commit briefly holds readers off (they wait, within the busy timeout), and each read
+/// transaction takes a POSIX lock (about 10 µs). Readers still read in parallel, and other
+/// processes (another server, `import`, `call`) may open the file at the same time.
+///
+/// `fileFault` (each `get_status`) checks that the file at `path` is still the one the connections
+/// hold: a deleted file is reported (writes to it fail: SQLite refuses to write a file that is no
+/// longer linked), and a file that appears at the path again is opened in its place.
 public final class Store: Sendable {
     /// Read-only connections opened by default: one per core of the target machine (2). SQLite
     /// reads are CPU-bound once the pages are cached, so more readers than cores gain nothing.
@@ -23,12 +35,17 @@ public final class Store: Sendable {
     private let readers: [SQLiteConnection]
     private let nextReader = Atomic<Int>(0)
     let inlineReader: InlineReader
+    /// The file the connections hold, and whether someone is reopening them.
+    private let watch: Mutex<(identity: DatabaseFile.Identity, reopening: Bool)>
+    private let reopenings = Atomic<Int>(0)
 
-    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], inlineReader: InlineReader) {
+    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], inlineReader: InlineReader,
+                 identity: DatabaseFile.Identity) {
         self.path = path
         self.writer = writer
         self.readers = readers
         self.inlineReader = inlineReader
+        self.watch = Mutex((identity, false))
     }
 
     /// Opens (creating if needed) the database at `path`: creates missing parent directories with
@@ -38,24 +55,83 @@ public final class Store: Sendable {
     public static func open(path: String, readerCount: Int = defaultReaderCount) async throws(StoreError) -> Store {
         try DatabaseDirectory.create(parentDirectory(of: path))
         let writer = try SQLiteConnection(path: path, readOnly: false)
-        let applied = try await Migrator.migrate(writer)
-        if !applied.isEmpty {
-            // A migration may rewrite much of the file through the log: fold it back now, once,
-            // rather than have every later start-up replay it.
-            try await writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        guard case .found(let identity) = DatabaseFile.identity(of: path) else {
+            throw .cannotOpen(path: path, message: "the file vanished as it was opened")
         }
+        _ = try await Migrator.migrate(writer)
         var readers: [SQLiteConnection] = []
         for _ in 0..<max(1, readerCount) {
             readers.append(try SQLiteConnection(path: path, readOnly: true))
         }
-        return Store(path: path, writer: writer, readers: readers, inlineReader: try InlineReader(path: path))
+        return Store(path: path, writer: writer, readers: readers, inlineReader: try InlineReader(path: path),
+                     identity: identity)
     }
 
-    /// Folds the write-ahead log into the database file and truncates it, so the next process to
-    /// open the file starts without replaying it. For an orderly shutdown; harmless at any time
-    /// (readers in flight only make it partial).
+    /// Folds a write-ahead log into the database file, for an orderly shutdown. The store keeps no
+    /// log (it uses the rollback journal), so this does nothing unless another program switched
+    /// the file to WAL; harmless at any time.
     public func checkpoint() async {
         _ = try? await writer.query("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    /// How many times the connections were reopened on a new file at `path` (see `fileFault`).
+    /// Anything that caches what it read, or holds a connection of its own, must start afresh when
+    /// this changes.
+    public var fileGeneration: Int {
+        reopenings.load(ordering: .acquiring)
+    }
+
+    /// Why the database cannot be written now, in product terms (no path, no SQL), or nil when
+    /// nothing is wrong. Checked on the filesystem at each call: the file at `path` must still be
+    /// the one the connections hold (a deleted file is a fault; a different file there is opened
+    /// in its place, migrated if needed, before this returns), the file and its folder must be
+    /// writable and its volume neither read-only nor full. Runs on the caller's thread unless it
+    /// has to reopen the connections.
+    nonisolated(nonsending) public func fileFault() async -> String? {
+        let found: DatabaseFile.Identity
+        switch DatabaseFile.identity(of: path) {
+        case .missing:
+            return "the database file has been deleted; writes are refused until it is restored"
+        case .unreadable:
+            return "the database file cannot be examined"
+        case .found(let identity):
+            found = identity
+        }
+        let claimed = watch.withLock { watch -> Bool? in
+            guard watch.identity != found else { return nil }
+            guard !watch.reopening else { return false }
+            watch.reopening = true
+            return true
+        }
+        switch claimed {
+        case nil: break
+        case false?: return "the database file was replaced and is being reopened"
+        case true?:
+            if let problem = await reopen(on: found) { return problem }
+        }
+        return DatabaseFile.writeProblem(file: path, directory: directory)
+    }
+
+    /// Reopens every connection on the file now at `path`, whose identity is `identity`, and
+    /// migrates it; the reason it failed, or nil.
+    nonisolated(nonsending) private func reopen(on identity: DatabaseFile.Identity) async -> String? {
+        var problem: String?
+        do {
+            try await writer.reopen()
+            _ = try await Migrator.migrate(writer)
+            for reader in readers {
+                try await reader.reopen()
+            }
+            try inlineReader.reopen()
+        } catch {
+            problem = "the database file was replaced and the new one cannot be used: \(error.clientReason)"
+        }
+        watch.withLock { watch in
+            if problem == nil { watch.identity = identity }
+            watch.reopening = false
+        }
+        if problem == nil { reopenings.add(1, ordering: .releasing) }
+        return problem
     }
 
     /// A read-only connection, taken round-robin from the pool. It cannot write: writes through it

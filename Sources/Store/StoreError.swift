@@ -70,3 +70,36 @@ extension StoreError {
         return cut ? summary + " …" : summary
     }
 }
+
+extension StoreError {
+    /// What failed, in product terms, for a message a client sees: names no file, path, SQL or
+    /// value (`description` has those, for the log), e.g. "the volume holding the database is full".
+    public var clientReason: String {
+        switch self {
+        case .cannotCreateDirectory: return "the folder for the database cannot be created"
+        case .cannotOpen: return "the database file cannot be opened"
+        case .busy: return "the database stayed locked by another connection or process"
+        case .migrationFailed: return "the database could not be upgraded to this version's schema"
+        case .schemaTooNew: return "the database was written by a newer version of lustores-mcp"
+        case .sqlite(let code, _, _): return Self.clientReason(sqliteCode: code)
+        }
+    }
+
+    /// SQLite's extended code for a write to a file that was deleted or moved.
+    static let readOnlyDatabaseMoved: Int32 = 8 | (4 << 8)
+
+    private static func clientReason(sqliteCode code: Int32) -> String {
+        switch code & 0xff {
+        case 3, 23: return "access to the database file was denied"
+        case 8 where code == readOnlyDatabaseMoved: return "the database file has been deleted or moved"
+        case 8: return "the database cannot be written: its file or volume is read-only"
+        case 10: return "the database file cannot be read or written: the system reported an input-output error"
+        case 11: return "the database file is damaged"
+        case 13: return "the volume holding the database is full"
+        case 14: return "the database file or its journal cannot be opened"
+        case 15: return "another program holds the database's locks in a way this server cannot use"
+        case 26: return "the database file is not a database"
+        default: return "a database query failed"
+        }
+    }
+}

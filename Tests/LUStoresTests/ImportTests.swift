@@ -140,6 +140,16 @@ struct ImportTests {
          "sales[0].sale_id", "different paid"),
         (#"{"items": [{"sku": "NEW", "name": "n", "category": "c", "price": 1}], "sales": [{"sale_id": "N1", "charge_code": "DEPT001", "timestamp": "2025-06-09T10:15:00Z", "lines": [{"sku": "NEW", "quantity": 1, "unit_price": 1, "vat_rate": 0.2}]}, {"sale_id": "N1", "charge_code": "DEPT001", "timestamp": "2025-06-09T10:15:01Z", "lines": [{"sku": "NEW", "quantity": 1, "unit_price": 1, "vat_rate": 0.2}]}]}"#,
          "sales[1].sale_id", "different timestamp"),
+        // Control characters: a NUL would cut the SKU in SQLite's C interfaces.
+        (#"{"items": [{"sku": "A\u0000B", "name": "a", "category": "c", "price": 1}]}"#, "items[0].sku", "control characters (found U+0000)"),
+        (#"{"items": [{"sku": "A", "name": "a\u0007b", "category": "c", "price": 1}]}"#, "items[0].name", "control characters (found U+0007)"),
+        (#"{"items": [{"sku": "A", "name": "a", "category": "c\nd", "price": 1}]}"#, "items[0].category", "control characters"),
+        (#"{"categories": [{"name": "Tools\u001f"}]}"#, "categories[0].name", "control characters (found U+001F)"),
+        (#"{"charge_codes": [{"code": "D\u007f", "title": "x"}]}"#, "charge_codes[0].code", "control characters (found U+007F)"),
+        (#"{"sales": [{"sale_id": "N\u00001", "charge_code": "DEPT001", "timestamp": "2025-06-09T10:15:00Z", "lines": [{"sku": "CHM-1", "quantity": 1, "unit_price": 1, "vat_rate": 0.2}]}]}"#,
+         "sales[0].sale_id", "control characters"),
+        (#"{"sales": [{"sale_id": "N1", "charge_code": "DEPT001", "timestamp": "2025-06-09T10:15:00Z", "lines": [{"sku": "CHM\u00001", "quantity": 1, "unit_price": 1, "vat_rate": 0.2}]}]}"#,
+         "sales[0].lines[0].sku", "control characters (found U+0000)"),
     ]
 
     @Test("every kind of bad record is reported with its position and leaves the store exactly as it was")
@@ -197,6 +207,8 @@ struct ImportTests {
         ("sku,name,category,price,stock,minimum_stock,unit,location\nA,a\"b,c,1,1,1,each,\n", "line 2", "double quote"),
         ("sku,name,category,price,stock,minimum_stock,unit,location\nA,\"a\"b,c,1,1,1,each,\n", "line 2", "after the closing quote"),
         ("", "line 1", "no header"),
+        ("sku,name,category,price,stock,minimum_stock,unit,location\nA\u{0}B,a,c,1,1,1,each,\n", "line 2, column sku", "control characters"),
+        ("sku,name,category,price,stock,minimum_stock,unit,location\nA,a\u{1B}[31m,c,1,1,1,each,\n", "line 2, column name", "found U+001B"),
     ])
     func badCSV(text: String, position: String, phrase: String) async throws {
         try await DataFixture.withStore { store in
