@@ -137,15 +137,16 @@ extension MCPServer {
         let registry = resources
         let server = self
         return .work(requestID: id) { _ in
-            do throws(RequestFailure) {
+            do {
                 let contents = try await registry.read(uri, context: context)
                 // A resource that reads as nothing is missing: never answer with empty contents.
-                guard !contents.isEmpty else { throw .notFound }
+                guard !contents.isEmpty else { throw RequestFailure.notFound }
                 if Task.isCancelled { return nil }
                 let result = JSONObject([("contents", .array(contents.map(\.json)))])
                 return JSONRPCMessage.responseJSON(id: id, result: server.featureResult(result, context.revision, cacheTTL: ttl))
             } catch {
-                return JSONRPCMessage.errorJSON(id: id, error: Self.error(for: error, uri: uri, revision: context.revision))
+                return JSONRPCMessage.errorJSON(id: id, error: Self.error(for: RequestFailure(error, doing: "reading \(uri)"),
+                                                                          uri: uri, revision: context.revision))
             }
         }
     }
@@ -184,7 +185,9 @@ extension MCPServer {
         let channel = channel ?? openChannel(sink: { _ in })
         let subscribed = uris
         return .work(requestID: id) { sink in
-            await channel.listen(id: id, uris: subscribed, acknowledgement: acknowledgement, sink: sink) ? final : nil
+            // Spelled out: `cond ? final : nil` would make nil a JSON null, written as an answer.
+            let ended: Bool = await channel.listen(id: id, uris: subscribed, acknowledgement: acknowledgement, sink: sink)
+            return ended ? .some(final) : .none
         }
     }
 
@@ -197,14 +200,16 @@ extension MCPServer {
         try prompt.validate(arguments)
         let server = self
         return .work(requestID: id) { _ in
-            do throws(RequestFailure) {
+            do {
                 let result = try await prompt.handler(arguments, context)
                 if Task.isCancelled { return nil }
                 return JSONRPCMessage.responseJSON(id: id, result: server.featureResult(result.json, context.revision, cacheTTL: nil))
-            } catch .notFound {
-                return JSONRPCMessage.errorJSON(id: id, error: .invalidParams("prompt \(name): what it refers to was not found"))
             } catch {
-                return JSONRPCMessage.errorJSON(id: id, error: Self.error(for: error, uri: nil, revision: context.revision))
+                let failure = RequestFailure(error, doing: "building prompt \(name)")
+                if failure == .notFound {
+                    return JSONRPCMessage.errorJSON(id: id, error: .invalidParams("prompt \(name): what it refers to was not found"))
+                }
+                return JSONRPCMessage.errorJSON(id: id, error: Self.error(for: failure, uri: nil, revision: context.revision))
             }
         }
     }

@@ -81,9 +81,10 @@ public struct PromptResult: Sendable, Equatable {
 }
 
 /// Builds a prompt's messages from its arguments (every required one present, no unknown one).
-/// It throws ``RequestFailure/invalidArgument(_:)`` for a value it cannot use.
+/// It throws ``RequestFailure/invalidArgument(_:)`` for a value it cannot use; any error that is
+/// not a ``RequestFailure`` becomes -32603 with a generic message.
 public typealias PromptHandler = @Sendable (_ arguments: [String: String],
-                                            _ context: RequestContext) async throws(RequestFailure) -> PromptResult
+                                            _ context: RequestContext) async throws -> PromptResult
 
 /// One prompt, declared once: what `prompts/list` shows, how `prompts/get` builds it, and how its
 /// arguments complete.

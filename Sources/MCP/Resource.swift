@@ -14,6 +14,14 @@ public enum RequestFailure: Error, Sendable, Equatable {
     case internalError(String)
 }
 
+extension RequestFailure {
+    /// `error` as a failure: itself when it is one, else an internal error that says only what
+    /// was being done (an arbitrary error's text could name a path or a query).
+    init(_ error: any Error, doing what: String) {
+        self = (error as? RequestFailure) ?? .internalError("\(what) failed")
+    }
+}
+
 /// What a resource, prompt or completion handler knows of the request that called it.
 public struct RequestContext: Sendable {
     /// The revision the request was made under.
@@ -103,12 +111,14 @@ public struct ResourceContents: Sendable, Equatable {
 public typealias Completer = @Sendable (_ value: String, _ otherArguments: [String: String],
                                         _ context: RequestContext) async -> [String]
 
-/// Reads a static resource.
-public typealias ResourceReader = @Sendable (_ context: RequestContext) async throws(RequestFailure) -> [ResourceContents]
+/// Reads a static resource. A thrown ``RequestFailure`` becomes the revision's error; any other
+/// error becomes -32603 with a generic message (its text never reaches the client).
+public typealias ResourceReader = @Sendable (_ context: RequestContext) async throws -> [ResourceContents]
 
-/// Reads a resource of a template: the URI asked for and its decoded variables.
+/// Reads a resource of a template: the URI asked for and its decoded variables. Errors as for
+/// ``ResourceReader``.
 public typealias TemplateReader = @Sendable (_ uri: String, _ variables: [String: String],
-                                             _ context: RequestContext) async throws(RequestFailure) -> [ResourceContents]
+                                             _ context: RequestContext) async throws -> [ResourceContents]
 
 /// One resource with a fixed URI, declared once: what `resources/list` shows and how to read it.
 public struct Resource: Sendable {

@@ -56,10 +56,10 @@ public struct ResourceRegistry: Sendable {
         templates.first { $0.template.text == uriTemplate }
     }
 
-    /// Reads `uri` through whatever serves it; `.notFound` when nothing does.
-    public func read(_ uri: String, context: RequestContext) async throws(RequestFailure) -> [ResourceContents] {
+    /// Reads `uri` through whatever serves it; ``RequestFailure/notFound`` when nothing does.
+    public func read(_ uri: String, context: RequestContext) async throws -> [ResourceContents] {
         switch resolve(uri) {
-        case nil: throw .notFound
+        case nil: throw RequestFailure.notFound
         case .resource(let resource)?: return try await resource.read(context)
         case .template(let template, let variables)?: return try await template.read(uri, variables, context)
         }
