@@ -11,6 +11,19 @@ import Synchronization
 /// named by a listen stream, then with its `io.modelcontextprotocol/subscriptionId`); a listen
 /// stream's acknowledgement is its first message; nothing is sent after ``close(sendingCancelled:)``
 /// or after a listen stream is cancelled.
+///
+/// What each transport does:
+/// - stdio: one channel for the process, writing through the same writer as every answer; at the
+///   end of input or on stop it is closed with `sendingCancelled: true` (stdio's rule for ending a
+///   listen stream) before waiting for the requests in flight.
+/// - HTTP, handshake revisions: one channel per `Mcp-Session-Id`, stored in that session's
+///   ``SessionState``, whose sink writes to the session's GET SSE stream (or holds messages until
+///   one is open); closed when the session is deleted or expires.
+/// - HTTP, 2026-07-28: `subscriptions/listen` is a `.work` disposition like a tool call. Run it
+///   with the request's own SSE stream as its sink and keep the stream open until the work returns;
+///   cancel its task when the client closes the stream (no answer is then written); on shutdown
+///   ``MCPServer/closeAllChannels()`` makes every stream end with its final result. The request's
+///   ``SessionState`` needs no channel: the stream gets one of its own.
 public final class NotificationChannel: Sendable {
     private struct Listen {
         let uris: Set<String>
