@@ -12,10 +12,14 @@ extension MCPServer {
         case "tools/list", "tools/call", "logging/setLevel":
             break
         default:
-            throw .methodNotFound(method)
+            guard servesFeature(method, stateless: false) else { throw .methodNotFound(method) }
         }
         guard let revision = session.revision else {
             throw .invalidRequest("the session is not initialized: send initialize first")
+        }
+        if servesFeature(method, stateless: false) {
+            let context = RequestContext(revision: revision, clientCapabilities: session.clientCapabilities)
+            return try handleFeature(id: id, method: method, params: params, context: context, channel: session.notifications)
         }
         switch method {
         case "tools/list":
@@ -47,11 +51,9 @@ extension MCPServer {
         session.revision = revision
         session.clientCapabilities = params["capabilities"] ?? .object(JSONObject())
         session.clientInfo = params["clientInfo"]
-        var capabilities = JSONObject([("tools", .object(JSONObject([("listChanged", false)])))])
-        capabilities.append("logging", .object(JSONObject()))
         var result = JSONObject([
             ("protocolVersion", .string(revision.rawValue)),
-            ("capabilities", .object(capabilities)),
+            ("capabilities", .object(capabilities(for: revision))),
             ("serverInfo", implementation.json(for: revision)),
         ])
         if let instructions { result.append("instructions", .string(instructions)) }

@@ -4,7 +4,7 @@ extension MCPServer {
     /// Requests of the stateless revision (2026-07-28): everything comes from this request's
     /// `_meta`; nothing is read from or written to a session.
     func handleStateless(id: RequestID, method: String, params: JSONObject,
-                         meta: JSONObject?) throws(JSONRPCError) -> Disposition {
+                         meta: JSONObject?, channel: NotificationChannel?) throws(JSONRPCError) -> Disposition {
         guard let meta else { throw .invalidParams("params._meta is required") }
         guard let requested = meta[Self.metaProtocolVersion]?.stringValue else {
             throw .invalidParams("_meta[\"\(Self.metaProtocolVersion)\"] must be a string")
@@ -24,7 +24,7 @@ extension MCPServer {
         }
         switch method {
         case "server/discover":
-            return .reply(JSONRPCMessage.responseJSON(id: id, result: decorator(for: revision, cacheable: true)(discoverResult())))
+            return .reply(JSONRPCMessage.responseJSON(id: id, result: decorator(for: revision, cacheable: true)(discoverResult(revision))))
         case "tools/list":
             let page = try registry.listPage(for: revision, cursor: try cursor(in: params), pageSize: toolsPageSize)
             return .reply(JSONRPCMessage.responseJSON(id: id, result: decorator(for: revision, cacheable: true)(page)))
@@ -32,9 +32,12 @@ extension MCPServer {
             let context = ToolCallContext(revision: revision, clientCapabilities: capabilities, logLevel: logLevel)
             return try toolCall(id: id, params: params, context: context)
         default:
-            // initialize, ping and logging/setLevel were removed in 2026-07-28; resources,
-            // prompts and completions are not offered.
-            throw .methodNotFound(method)
+            // initialize, ping, logging/setLevel and resources/(un)subscribe were removed in
+            // 2026-07-28; features nothing is registered for are not offered.
+            guard servesFeature(method, stateless: true) else { throw .methodNotFound(method) }
+            return try handleFeature(id: id, method: method, params: params,
+                                     context: RequestContext(revision: revision, clientCapabilities: capabilities),
+                                     channel: channel)
         }
     }
 
@@ -45,10 +48,10 @@ extension MCPServer {
                             data: .object(JSONObject([("supported", supported), ("requested", .string(requested))])))
     }
 
-    private func discoverResult() -> JSONObject {
+    private func discoverResult(_ revision: ProtocolRevision) -> JSONObject {
         var result = JSONObject([
             ("supportedVersions", .array(ProtocolRevision.statelessRevisions.map { .string($0.rawValue) })),
-            ("capabilities", .object(JSONObject([("tools", .object(JSONObject([("listChanged", false)])))]))),
+            ("capabilities", .object(capabilities(for: revision))),
         ])
         if let instructions { result.append("instructions", .string(instructions)) }
         return result

@@ -12,6 +12,10 @@ public struct MCPServer: Sendable {
     public let implementation: Implementation
     public let instructions: String?
     public let registry: ToolRegistry
+    /// The resources and resource templates offered (none: no `resources` capability).
+    public let resources: ResourceRegistry
+    /// The prompts offered (none: no `prompts` capability).
+    public let prompts: PromptRegistry
     /// How many tools one `tools/list` page holds.
     public let toolsPageSize: Int
     /// How long a 2026-07-28 client may cache `server/discover` and `tools/list` results: the
@@ -20,6 +24,8 @@ public struct MCPServer: Sendable {
 
     public static let defaultToolsPageSize = 50
     public static let defaultCacheTTLMilliseconds: Int64 = 3_600_000
+    /// The open notification channels, which ``notifyResourceUpdated(_:)`` reaches.
+    let channels = ChannelDirectory()
 
     /// `params._meta` key of a 2026-07-28 request naming its protocol version (a string).
     public static let metaProtocolVersion = "io.modelcontextprotocol/protocolVersion"
@@ -39,10 +45,13 @@ public struct MCPServer: Sendable {
     /// An engine serving `registry`'s tools as `implementation`; it holds no per-connection state.
     public init(implementation: Implementation, instructions: String? = nil, registry: ToolRegistry,
                 toolsPageSize: Int = MCPServer.defaultToolsPageSize,
-                cacheTTLMilliseconds: Int64 = MCPServer.defaultCacheTTLMilliseconds) {
+                cacheTTLMilliseconds: Int64 = MCPServer.defaultCacheTTLMilliseconds,
+                resources: ResourceRegistry = ResourceRegistry(), prompts: PromptRegistry = PromptRegistry()) {
         self.implementation = implementation
         self.instructions = instructions
         self.registry = registry
+        self.resources = resources
+        self.prompts = prompts
         self.toolsPageSize = toolsPageSize
         self.cacheTTLMilliseconds = cacheTTLMilliseconds
     }
@@ -128,7 +137,7 @@ public struct MCPServer: Sendable {
         }
         let meta = object["_meta"]?.objectValue
         if ProtocolEra(method: method, params: object) == .stateless {
-            return try handleStateless(id: id, method: method, params: object, meta: meta)
+            return try handleStateless(id: id, method: method, params: object, meta: meta, channel: session.notifications)
         }
         return try handleHandshake(id: id, method: method, params: object, session: &session)
     }

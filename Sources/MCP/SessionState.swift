@@ -16,9 +16,15 @@ public struct SessionState: Sendable {
     public internal(set) var initializedNotificationReceived = false
     /// The level set by `logging/setLevel`; nil means the client gets no log notifications.
     public internal(set) var logLevel: LogLevel?
+    /// Where this connection's unsolicited notifications go (resource updates, listen streams);
+    /// set by the transport from ``MCPServer/openChannel(sink:)``. Without one, `resources/subscribe`
+    /// is refused and a `subscriptions/listen` stream gets a channel of its own.
+    public var notifications: NotificationChannel?
 
-    /// A connection that has not yet been initialized.
-    public init() {}
+    /// A connection that has not yet been initialized; `notifications` delivers what it subscribes to.
+    public init(notifications: NotificationChannel? = nil) {
+        self.notifications = notifications
+    }
 
     /// Whether `initialize` has been answered.
     public var isInitialized: Bool { revision != nil }

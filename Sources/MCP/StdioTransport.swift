@@ -46,6 +46,8 @@ public final class StdioTransport: Sendable {
     private let limits: Limits
     private let permits: DispatchSemaphore
     private let writer: OutputWriter
+    /// Resource updates and listen streams of this connection, written by ``writer``.
+    private let notifications: NotificationChannel
     private let requests = InFlightRequests()
     private let ending = StopSignal()
     private let stopping = Atomic<Bool>(false)
@@ -58,9 +60,11 @@ public final class StdioTransport: Sendable {
         let permits = DispatchSemaphore(value: limits.maximumInFlight)
         self.permits = permits
         let ending = self.ending
-        self.writer = OutputWriter(fileDescriptor: output, permits: permits) {
+        let writer = OutputWriter(fileDescriptor: output, permits: permits) {
             ending.end(.outputClosed)
         }
+        self.writer = writer
+        self.notifications = server.openChannel { writer.enqueue($0, releasesPermit: false) }
     }
 
     /// Serves until the input ends, ``stop()`` is called, or the output closes.
@@ -78,6 +82,8 @@ public final class StdioTransport: Sendable {
     public func stop() {
         guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
         PosixThread { [self] in
+            // Open listen streams would hold their permits for ever: end them first.
+            self.notifications.close(sendingCancelled: true)
             self.drain()
             self.ending.end(.stopped)
         }.start()
@@ -91,7 +97,7 @@ public final class StdioTransport: Sendable {
 
     private func readLoop() {
         var framer = LineFramer(maximumLineBytes: limits.maximumMessageBytes)
-        var session = SessionState()
+        var session = SessionState(notifications: notifications)
         var chunk = [UInt8](repeating: 0, count: limits.readChunkBytes)
         while !stopping.load(ordering: .relaxed), !ending.hasEnded {
             let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
@@ -112,6 +118,7 @@ public final class StdioTransport: Sendable {
         }
         guard !stopping.load(ordering: .relaxed), !ending.hasEnded else { return }
         framer.finish { handle($0, session: &session, immediately: false) }
+        notifications.close(sendingCancelled: true)
         drain()
         ending.end(.endOfInput)
     }

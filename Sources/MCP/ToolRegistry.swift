@@ -40,27 +40,9 @@ public struct ToolRegistry: Sendable {
     /// One page of `tools/list`: at most `pageSize` tools from `cursor` on, and `nextCursor` when
     /// more remain. Cursors are opaque to clients; a cursor this server did not issue is -32602.
     public func listPage(for revision: ProtocolRevision, cursor: String?, pageSize: Int) throws(JSONRPCError) -> JSONObject {
-        var start = 0
-        if let cursor {
-            guard let offset = Self.offset(fromCursor: cursor), offset > 0, offset < tools.count else {
-                throw .invalidParams("invalid cursor")
-            }
-            start = offset
-        }
-        let end = min(tools.count, start + max(1, pageSize))
-        var result = JSONObject([("tools", .array(tools[start..<end].map { $0.json(for: revision) }))])
-        if end < tools.count { result.append("nextCursor", .string(Self.cursor(forOffset: end))) }
+        let page = try Pagination.page(count: tools.count, cursor: cursor, pageSize: pageSize, kind: "tools")
+        var result = JSONObject([("tools", .array(tools[page.range].map { $0.json(for: revision) }))])
+        if let next = page.nextCursor { result.append("nextCursor", .string(next)) }
         return result
-    }
-
-    private static let cursorPrefix = "tools:"
-
-    static func cursor(forOffset offset: Int) -> String { cursorPrefix + String(offset) }
-
-    static func offset(fromCursor cursor: String) -> Int? {
-        guard cursor.hasPrefix(cursorPrefix) else { return nil }
-        let digits = cursor.dropFirst(cursorPrefix.count)
-        guard !digits.isEmpty, digits.count < 10, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(digits)
     }
 }

@@ -22,6 +22,11 @@ struct Transcript {
         }
     }
 
+    /// Records one message the server sent in answer to (or on behalf of) `request`.
+    mutating func append(revision: String, request: JSONValue?, message: JSONValue) {
+        entries.append(["revision": .string(revision), "request": request ?? .null, "message": message])
+    }
+
     var text: String { entries.map { $0.line + "\n" }.joined() }
 }
 

@@ -30,7 +30,7 @@ Which definition a message is checked against:
   request from the server           JSONRPCRequest and ServerRequest (none exist in 2026-07-28)
 
 Validators: with the official JSON Schemas (``--schemas DIR``, default ``mcp-schema`` beside this
-file, a verbatim copy of each revision's ``schema.json``) through jsonschema's Draft7Validator
+file) through jsonschema's Draft7Validator
 (<= 2025-06-18) or Draft202012Validator (>= 2025-11-25) and a ``referencing`` registry holding each
 schema document, so every ``$ref`` resolves. When that folder does not exist (and no ``--schemas``
 was given) the pydantic wire models of the ``mcp-types`` distribution (import name ``mcp_types``,
@@ -42,9 +42,15 @@ Project rules (what the schemas can't say; skip with --schema-only):
 
   field-revision   Tool, ToolAnnotations, CallToolResult, ListToolsResult, InitializeResult,
                    DiscoverResult, Implementation (serverInfo), ServerCapabilities, content blocks and
-                   their annotations carry only fields that exist in that revision: before 2025-06-18 no
-                   Tool title/outputSchema/_meta and no structuredContent; before 2025-03-26 no
-                   annotations; no resultType/ttlMs/cacheScope before 2026-07-28; and so on
+                   their annotations, and the resource, template, prompt, prompt argument, resource
+                   contents and completion objects and their list/read/get/complete results carry only
+                   fields that exist in that revision: before 2025-06-18 no Tool title/outputSchema/_meta
+                   and no structuredContent; before 2025-03-26 no annotations; no icons before
+                   2025-11-25; no resultType/ttlMs/cacheScope before 2026-07-28; no deprecated logging
+                   capability in 2026-07-28; and so on
+  listen-stream    2026-07-28: notifications/subscriptions/acknowledged and notifications/resources/updated
+                   carry _meta["io.modelcontextprotocol/subscriptionId"] equal to the id of the
+                   subscriptions/listen request they belong to; a listen result carries it too
   empty-result     ping / logging/setLevel answer exactly {} in handshake revisions
   modern-result    2026-07-28: every result has resultType ("complete", "input_required" only on
                    tools/call, prompts/get, resources/read) and _meta["io.modelcontextprotocol/serverInfo"];
@@ -58,6 +64,7 @@ Project rules (what the schemas can't say; skip with --schema-only):
                    --allow-null-error-id
   error-code       2026-07-28: no -32002, no undefined code in the reserved -32020..-32099 range
   no-server-request  2026-07-28: the server sends no JSON-RPC requests
+  read-contents    resources/read never answers with empty contents
   progress-token   a progress notification carries the token of the request it reports on
   log-opt-in       2026-07-28: notifications/message only for a request that set io.modelcontextprotocol/logLevel
   output-schema    a successful tools/call's structuredContent validates against the outputSchema the
@@ -85,11 +92,13 @@ HANDSHAKE = REVISIONS[:4]
 MODERN = ("2026-07-28",)
 
 SCRIPT_DIR = Path(__file__).resolve().parent
+REPO_ROOT = SCRIPT_DIR.parents[1]
 DEFAULT_SCHEMAS = SCRIPT_DIR / "mcp-schema"
 
 SERVER_INFO_KEY = "io.modelcontextprotocol/serverInfo"
 LOG_LEVEL_KEY = "io.modelcontextprotocol/logLevel"
 PROTOCOL_VERSION_KEY = "io.modelcontextprotocol/protocolVersion"
+SUBSCRIPTION_ID_KEY = "io.modelcontextprotocol/subscriptionId"
 
 
 def since(first: str, last: str | None = None) -> frozenset[str]:
@@ -146,9 +155,30 @@ FIELDS: dict[str, dict[str, frozenset[str]]] = {
     "Implementation": {"name": ALL, "version": ALL, "title": since("2025-06-18"),
                        "description": since("2025-11-25"), "icons": since("2025-11-25"),
                        "websiteUrl": since("2025-11-25")},
-    "ServerCapabilities": {"experimental": ALL, "logging": ALL, "prompts": ALL, "resources": ALL, "tools": ALL,
+    # logging still exists in the 2026-07-28 schema but is deprecated there: a server must not adopt it.
+    "ServerCapabilities": {"experimental": ALL, "logging": ONLY_HANDSHAKE, "prompts": ALL, "resources": ALL, "tools": ALL,
                            "completions": since("2025-03-26"), "tasks": since("2025-11-25", "2025-11-25"),
                            "extensions": ONLY_MODERN},
+    "Resource": {"uri": ALL, "name": ALL, "description": ALL, "mimeType": ALL, "size": ALL, "annotations": ALL,
+                 "title": since("2025-06-18"), "_meta": since("2025-06-18"), "icons": since("2025-11-25")},
+    "ResourceTemplate": {"uriTemplate": ALL, "name": ALL, "description": ALL, "mimeType": ALL, "annotations": ALL,
+                         "title": since("2025-06-18"), "_meta": since("2025-06-18"), "icons": since("2025-11-25")},
+    "ResourceContents": {"uri": ALL, "mimeType": ALL, "text": ALL, "blob": ALL, "_meta": since("2025-06-18")},
+    "Prompt": {"name": ALL, "description": ALL, "arguments": ALL, "title": since("2025-06-18"),
+               "_meta": since("2025-06-18"), "icons": since("2025-11-25")},
+    "PromptArgument": {"name": ALL, "description": ALL, "required": ALL, "title": since("2025-06-18")},
+    "PromptMessage": {"role": ALL, "content": ALL},
+    "ListResourcesResult": {"resources": ALL, "nextCursor": ALL, "_meta": ALL, "resultType": ONLY_MODERN,
+                            "ttlMs": ONLY_MODERN, "cacheScope": ONLY_MODERN},
+    "ListResourceTemplatesResult": {"resourceTemplates": ALL, "nextCursor": ALL, "_meta": ALL,
+                                    "resultType": ONLY_MODERN, "ttlMs": ONLY_MODERN, "cacheScope": ONLY_MODERN},
+    "ListPromptsResult": {"prompts": ALL, "nextCursor": ALL, "_meta": ALL, "resultType": ONLY_MODERN,
+                          "ttlMs": ONLY_MODERN, "cacheScope": ONLY_MODERN},
+    "ReadResourceResult": {"contents": ALL, "_meta": ALL, "resultType": ONLY_MODERN, "ttlMs": ONLY_MODERN,
+                           "cacheScope": ONLY_MODERN},
+    "GetPromptResult": {"description": ALL, "messages": ALL, "_meta": ALL, "resultType": ONLY_MODERN},
+    "CompleteResult": {"completion": ALL, "_meta": ALL, "resultType": ONLY_MODERN},
+    "Completion": {"values": ALL, "total": ALL, "hasMore": ALL},
     "Annotations": {"audience": ALL, "priority": ALL, "lastModified": since("2025-06-18")},
     "text": {**CONTENT_COMMON, "text": ALL},
     "image": {**CONTENT_COMMON, "data": ALL, "mimeType": ALL},
@@ -567,6 +597,40 @@ class Checker:
                                 f"$.result.tools[{i}].annotations")
                     if isinstance(tool.get("name"), str):
                         self.output_schemas[(revision, tool["name"])] = tool.get("outputSchema")
+        elif result_def in ("ListResourcesResult", "ListResourceTemplatesResult", "ListPromptsResult"):
+            self.fields(problems, revision, result_def, result, "$.result")
+            key, kind = {"ListResourcesResult": ("resources", "Resource"),
+                         "ListResourceTemplatesResult": ("resourceTemplates", "ResourceTemplate"),
+                         "ListPromptsResult": ("prompts", "Prompt")}[result_def]
+            items = result.get(key)
+            for i, item in enumerate(items if isinstance(items, list) else []):
+                self.fields(problems, revision, kind, item, f"$.result.{key}[{i}]")
+                if kind == "Prompt" and isinstance(item, dict) and isinstance(item.get("arguments"), list):
+                    for j, argument in enumerate(item["arguments"]):
+                        self.fields(problems, revision, "PromptArgument", argument, f"$.result.{key}[{i}].arguments[{j}]")
+        elif result_def == "ReadResourceResult":
+            self.fields(problems, revision, result_def, result, "$.result")
+            contents = result.get("contents")
+            if contents == []:
+                self.rule(problems, "read-contents", "$.result.contents",
+                          "empty contents: a missing resource must be an error, never an empty read")
+            for i, item in enumerate(contents if isinstance(contents, list) else []):
+                self.fields(problems, revision, "ResourceContents", item, f"$.result.contents[{i}]")
+        elif result_def == "GetPromptResult":
+            self.fields(problems, revision, result_def, result, "$.result")
+            messages = result.get("messages")
+            for i, item in enumerate(messages if isinstance(messages, list) else []):
+                self.fields(problems, revision, "PromptMessage", item, f"$.result.messages[{i}]")
+                if isinstance(item, dict):
+                    self.content_rules(revision, [item.get("content")], f"$.result.messages[{i}].content", problems)
+                    resource = item.get("content", {}).get("resource") if isinstance(item.get("content"), dict) else None
+                    self.fields(problems, revision, "ResourceContents", resource, f"$.result.messages[{i}].content.resource")
+        elif result_def == "CompleteResult":
+            self.fields(problems, revision, result_def, result, "$.result")
+            self.fields(problems, revision, "Completion", result.get("completion"), "$.result.completion")
+        elif result_def == "SubscriptionsListenResult":
+            self.listen_id_rule(request, (result.get("_meta") or {}) if isinstance(result.get("_meta"), dict) else {},
+                                "$.result._meta", problems)
         elif result_def == "CallToolResult":
             self.fields(problems, revision, "CallToolResult", result, "$.result")
             self.content_rules(revision, result.get("content"), "$.result.content", problems)
@@ -658,9 +722,23 @@ class Checker:
                 self.rule(problems, "error-code", "$.error.code",
                           f"{code} is in the range reserved for the MCP spec and is not defined in 2026-07-28")
 
+    def listen_id_rule(self, request: dict | None, meta: dict, path: str, problems: list[Problem]) -> None:
+        """A listen stream's messages name the listen request's id as their subscriptionId."""
+        if request is None or request.get("method") != "subscriptions/listen":
+            self.rule(problems, "listen-stream", path, "a listen-stream message must answer a subscriptions/listen request")
+        elif SUBSCRIPTION_ID_KEY not in meta:
+            self.rule(problems, "listen-stream", path, f"_meta[{SUBSCRIPTION_ID_KEY!r}] is missing")
+        elif not same_json(meta[SUBSCRIPTION_ID_KEY], request.get("id")):
+            self.rule(problems, "listen-stream", f"{path}['{SUBSCRIPTION_ID_KEY}']",
+                      f"subscriptionId {json.dumps(meta[SUBSCRIPTION_ID_KEY])} is not the listen request's id "
+                      f"{json.dumps(request.get('id'))}")
+
     def notification_rules(self, revision: str, request: dict | None, message: dict, problems: list[Problem]) -> None:
         method = message.get("method")
         params = message.get("params") if isinstance(message.get("params"), dict) else {}
+        if revision in MODERN and method in ("notifications/subscriptions/acknowledged", "notifications/resources/updated"):
+            meta = params.get("_meta") if isinstance(params.get("_meta"), dict) else {}
+            self.listen_id_rule(request, meta, "$.params._meta", problems)
         req_params = (request or {}).get("params") if isinstance((request or {}).get("params"), dict) else {}
         req_meta = req_params.get("_meta") if isinstance(req_params.get("_meta"), dict) else {}
         if method == "notifications/progress" and request is not None:
