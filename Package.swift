@@ -26,6 +26,12 @@ let package = Package(
         .target(name: "JSONRPC", swiftSettings: staticInRelease),
         .target(name: "MCP", dependencies: ["JSONRPC"], swiftSettings: staticInRelease),
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: staticInRelease),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(name: "PostgresStore", dependencies: ["CLibPQ", "Store"], swiftSettings: staticInRelease),
         .target(
             name: "LUStores",
             dependencies: ["JSONRPC", "MCP", "Store"],
@@ -43,6 +49,7 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
         .testTarget(name: "MCPTests", dependencies: ["JSONRPC", "MCP"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "Store", "CLibPQ"]),
         .testTarget(name: "HTTPShimTests", dependencies: ["HTTPShim", "LUStores", "MCP", "JSONRPC", "Store"]),
         .testTarget(name: "LUStoresTests", dependencies: ["LUStores", "MCP", "JSONRPC", "Store"]),
         .testTarget(

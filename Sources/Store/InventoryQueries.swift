@@ -20,10 +20,15 @@ public struct ItemRecord: Sendable, Equatable {
     public var pricePence: Int64
     /// Still stocked.
     public var isActive: Bool
+    /// The VAT rate as a fraction (0.2 is 20 %), when the store records one per item (PostgreSQL).
+    public var vatRate: Double?
+    /// Whether `pricePence` already includes VAT, when the store records it per item (PostgreSQL).
+    public var vatIncluded: Bool?
 
     /// An item with these values.
     public init(id: Int64, sku: String, name: String, category: String, stock: Double, minimumStock: Double,
-                unit: String, location: String, pricePence: Int64, isActive: Bool) {
+                unit: String, location: String, pricePence: Int64, isActive: Bool,
+                vatRate: Double? = nil, vatIncluded: Bool? = nil) {
         self.id = id
         self.sku = sku
         self.name = name
@@ -34,6 +39,8 @@ public struct ItemRecord: Sendable, Equatable {
         self.location = location
         self.pricePence = pricePence
         self.isActive = isActive
+        self.vatRate = vatRate
+        self.vatIncluded = vatIncluded
     }
 
     /// Low on stock: `stock ≤ minimum_stock`.
