@@ -62,7 +62,8 @@ public struct PostgresError: DataSourceFailure, Equatable {
         }
     }
 
-    /// The operator's one-line description, e.g. `statement_timeout: … (SQLSTATE 57014)`.
+    /// The operator's one-line description, e.g. `statement_timeout: … (SQLSTATE 57014)`; for a
+    /// schema mismatch just the line naming what is missing (`database: table … has no column …`).
     public var description: String {
         code == .schemaMismatch ? detail : "\(code.rawValue): \(detail)" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
     }
@@ -78,7 +79,7 @@ public struct PostgresError: DataSourceFailure, Equatable {
         case "57014": return PostgresError(.statementTimeout, "a statement ran longer than statement_timeout", sqlState: state)
         case "55P03": return PostgresError(.lockTimeout, "a table is locked by another session", sqlState: state)
         case "42501": return PostgresError(.permissionDenied, text, sqlState: state)
-        case "42P01", "42703": return PostgresError(.schemaMismatch, text, sqlState: state)
+        case "42P01", "42703": return PostgresError(.schemaMismatch, "database: " + text, sqlState: state)
         case _ where state.hasPrefix("08"): return PostgresError(.connectionLost, text, sqlState: state)
         case _ where state.hasPrefix("28"): return PostgresError(.authenticationFailed, text, sqlState: state)
         case _ where state.hasPrefix("57") || state.hasPrefix("53") || state.hasPrefix("58") || state == "40001" || state == "40P01":
