@@ -1,3 +1,4 @@
+import Foundation
 import PostgresStore
 import Store
 import Testing
@@ -21,6 +22,25 @@ struct FaultTests {
         #expect(schemaError?.description.contains(password) == false)
         #expect(source.settings.maskedDescription.contains(password) == false)
         #expect(source.isConnected == false)
+    }
+
+    @Test("the password may come from PGPASSWORD, libpq's own rule, and never shows in an error")
+    func passwordFromEnvironment() async throws {
+        let cluster = try sharedCluster()
+        let conninfo = "host=127.0.0.1 port=\(cluster.port) user=\(TestCluster.reader) dbname=lus_drizzle"
+        // Only this test connects without a password of its own, so PGPASSWORD reaches no other.
+        setenv("PGPASSWORD", TestCluster.readerPassword, 1)
+        defer { unsetenv("PGPASSWORD") }
+        let source = try PostgresDataSource(settings: PostgresSettings(conninfo: conninfo))
+        let page = try await source.salesPage(SalesQuery(limit: 1))
+        await source.close()
+        #expect(page.total == 9)
+        setenv("PGPASSWORD", "Env-wrong-8k2", 1)
+        let refused = try PostgresDataSource(settings: PostgresSettings(conninfo: conninfo))
+        let error = await #expect(throws: PostgresError.self) { try await refused.salesPage(SalesQuery(limit: 1)) }
+        await refused.close()
+        #expect(error?.code == .authenticationFailed)
+        #expect(error?.description.contains("Env-wrong-8k2") == false)
     }
 
     @Test("nothing listening: connect_failed, unavailable, no hang")
