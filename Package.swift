@@ -31,6 +31,12 @@ let package = Package(
         // Runs test suites: child processes, report and coverage parsers, the built-in suites through
         // the `StoreChecks` and `ExecutionLog` a store supplies. Knows nothing of sales, SQL or MCP.
         .target(name: "TestExecution", dependencies: ["JSONRPC", "ServerSupport"], swiftSettings: staticInRelease),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(name: "PostgresStore", dependencies: ["CLibPQ", "Store"], swiftSettings: staticInRelease),
         .target(
             name: "LUStores",
             dependencies: ["JSONRPC", "MCP", "Store", "TestExecution"],
@@ -61,6 +67,7 @@ let package = Package(
                                                           "MCP", "JSONRPC", "Store", "TestExecution"]),
         .testTarget(name: "LUStoresTests", dependencies: ["LUStores", "MCP", "JSONRPC", "Store", "TestExecution"]),
         .testTarget(name: "TestExecutionTests", dependencies: ["TestExecution", "LUStores", "MCP", "JSONRPC", "Store"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "Store", "CLibPQ"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["lustores-mcp", "JSONRPC", "MCP", "Store"],
