@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "HTTPServerTesting", dependencies: ["HTTPServer"]),
         .executableTarget(
             name: "lustores-mcp",
-            dependencies: ["JSONRPC", "MCP", "Store", "LUStores", "TestExecution", "HTTPServer", "MCPHTTP", "HTTPShim"],
+            dependencies: ["JSONRPC", "MCP", "Store", "PostgresStore", "LUStores", "TestExecution", "HTTPServer", "MCPHTTP", "HTTPShim"],
             swiftSettings: staticInRelease,
             linkerSettings: staticLinkInRelease
         ),

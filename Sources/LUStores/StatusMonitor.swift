@@ -37,7 +37,20 @@ public final class StatusMonitor: Sendable {
         }
     }
 
+    /// A timed round trip to the database the data tools read, when that is not `store` (LUStores'
+    /// PostgreSQL database): the latency, or why it failed in product terms.
+    public typealias SourceProbe = @Sendable () async -> Result<Duration, SourceProbeFailure>
+
+    /// Why a ``SourceProbe`` failed, in words a client may read.
+    public struct SourceProbeFailure: Error, Sendable {
+        /// What failed, in product terms (no host, role, SQL or password).
+        public let reason: String
+        /// The failure's reason `reason`.
+        public init(reason: String) { self.reason = reason }
+    }
+
     private let store: Store
+    private let sourceProbe: SourceProbe?
     /// Where the disk figure is measured: the database's folder.
     private let databaseDirectory: String
     private let environment: String
@@ -53,8 +66,11 @@ public final class StatusMonitor: Sendable {
         var sampling = false
     }
 
-    public init(store: Store, environment: String, thresholds: Thresholds = Thresholds()) {
+    /// A monitor of `store` (the server's own state, and the data too unless `sourceProbe` names
+    /// another database whose round trip then gives `database.connected` and `latency`).
+    public init(store: Store, environment: String, thresholds: Thresholds = Thresholds(), sourceProbe: SourceProbe? = nil) {
         self.store = store
+        self.sourceProbe = sourceProbe
         self.databaseDirectory = store.directory
         self.environment = environment
         self.thresholds = thresholds
@@ -72,12 +88,21 @@ public final class StatusMonitor: Sendable {
         } catch {
             probeFailure = error
         }
-        let connected = probe != nil
-        let latency = probe.map { Self.milliseconds($0.latency) } ?? 0
+        var connected = probe != nil
+        var latency = probe.map { Self.milliseconds($0.latency) } ?? 0
+        var sourceFailure: String?
+        if let sourceProbe {
+            switch await sourceProbe() {
+            case .success(let duration):
+                (connected, latency) = (true, Self.milliseconds(duration))
+            case .failure(let failure):
+                (connected, latency, sourceFailure) = (false, 0, failure.reason)
+            }
+        }
         let tests = probe?.rows.first.flatMap(Self.testSummary)
         let figures = resources(now: clock.now)
         let busy = figures.memory > thresholds.memory || figures.cpu > thresholds.cpu || figures.disk > thresholds.disk
-        let reason = probeFailure?.clientReason ?? fileFault
+        let reason = sourceFailure ?? probeFailure?.clientReason ?? fileFault
         let health = reason != nil ? "unhealthy" : busy ? "degraded" : "healthy"
         let uptime = Int64((clock.now - started).components.seconds)
         var database = JSONObject([("connected", .bool(connected)), ("latency", .double(latency))])

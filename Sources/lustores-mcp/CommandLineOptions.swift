@@ -7,6 +7,8 @@ struct CommandLineOptions: Equatable {
         case importFile(path: String)
         case demoData(DemoDataRequest)
         case http
+        /// `doctor`: what the configured PostgreSQL database holds and lacks.
+        case doctor
         case help
         case version
     }
@@ -108,9 +110,9 @@ struct CommandLineOptions: Equatable {
         case "http"?:
             guard positional.count == 1 else { throw UsageError(description: "http takes no arguments") }
             options.command = .http
-        case "http"?:
-            guard positional.count == 1 else { throw UsageError(description: "http takes no arguments") }
-            options.command = .http
+        case "doctor"?:
+            guard positional.count == 1 else { throw UsageError(description: "doctor takes no arguments") }
+            options.command = .doctor
         case "call"?:
             guard positional.count >= 2 else { throw UsageError(description: "call needs a tool name") }
             guard positional.count <= 3 else { throw UsageError(description: "call takes a tool name and one JSON argument") }
@@ -154,6 +156,10 @@ struct CommandLineOptions: Equatable {
                                             API keys: env LUSTORES_API_KEYS (comma-separated)
                                             or api_keys_file; without keys it refuses to
                                             start unless --insecure-no-auth on loopback
+          lustores-mcp doctor               with --database-url: the PostgreSQL server's version,
+                                            the role's rights (warns if it can write), each
+                                            table's rows, and the recommended indexes missing
+                                            with the CREATE INDEX statement for the owner
 
         Options (after the command):
           --database PATH       SQLite database (env LUSTORES_DATABASE; default

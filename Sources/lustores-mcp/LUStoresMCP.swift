@@ -3,6 +3,7 @@ import Foundation
 import JSONRPC
 import LUStores
 import MCP
+import PostgresStore
 import Store
 import TestExecution
 
@@ -26,7 +27,7 @@ struct LUStoresMCP {
         case .version:
             FileHandle.standardOutput.write(Data("\(LUStoresVersion.serverName) \(LUStoresVersion.current)\n".utf8))
             exit(0)
-        case .serve, .call, .demoData, .importFile, .http:
+        case .serve, .call, .demoData, .importFile, .http, .doctor:
             break
         }
         let configuration: Configuration
@@ -36,6 +37,9 @@ struct LUStoresMCP {
             fail(error.description, status: 2)
         }
         let logger = Logger(level: configuration.logLevel)
+        if case .doctor = options.command {
+            exit(await PostgresWiring.doctor(configuration.postgres, logger: logger))
+        }
         if let postgres = configuration.postgres {
             switch options.command {
             case .importFile, .demoData:
@@ -43,9 +47,14 @@ struct LUStoresMCP {
                 fail("import and demo-data fill the SQLite database only; they cannot run with a PostgreSQL "
                      + "database URL (\(postgres))", status: 2)
             default:
-                fail("a PostgreSQL database URL is set (\(postgres)) but this build has no PostgreSQL engine; "
-                     + "unset it to read the SQLite database", status: 1)
+                break
             }
+        }
+        let postgresSource: PostgresDataSource?
+        if let postgres = configuration.postgres {
+            postgresSource = await PostgresWiring.open(postgres, logger: logger)
+        } else {
+            postgresSource = nil
         }
         if case .demoData(let request) = options.command {
             exit(await DemoDataCommand.run(request, path: configuration.databasePath))
@@ -61,22 +70,36 @@ struct LUStoresMCP {
         case .importFile(let path):
             exit(await ImportCommand.run(path: path, store: store))
         case .serve, .call, .http:
-            if isNewDefault { await DemoDataCommand.fillNewDefaultDatabase(store, logger: logger) }
+            // With PostgreSQL the file keeps only the server's own state: no demo sales in it.
+            if isNewDefault && postgresSource == nil { await DemoDataCommand.fillNewDefaultDatabase(store, logger: logger) }
         default:
             break
         }
         let monitor = StatusMonitor(store: store, environment: configuration.environment,
-                                    thresholds: configuration.thresholds)
+                                    thresholds: configuration.thresholds,
+                                    sourceProbe: postgresSource.map(PostgresWiring.probe))
         let source: any DataSource
-        do {
-            source = try SQLiteDataSource(store: store)
-        } catch {
-            fail("cannot open the database \(configuration.databasePath): \(error)", status: 1)
+        if let postgresSource {
+            source = postgresSource
+        } else {
+            do {
+                source = try SQLiteDataSource(store: store)
+            } catch {
+                fail("cannot open the database \(configuration.databasePath): \(error)", status: 1)
+            }
         }
         let ledger = SalesLedger(source: source, calendar: configuration.calendar, logger: logger)
         let catalog = InventoryCatalog(source: source, logger: logger)
-        let testRunner = TestRunner(store: store, diskThreshold: configuration.thresholds.disk, settings: TestRunner.Settings(
-            suites: configuration.testSuites, maxConcurrentRuns: configuration.maxConcurrentRuns))
+        let runnerSettings = TestRunner.Settings(suites: configuration.testSuites,
+                                                 maxConcurrentRuns: configuration.maxConcurrentRuns)
+        let testRunner: TestRunner
+        if let postgresSource {
+            // Executions are the server's own state (the SQLite file); the built-in suites check PostgreSQL.
+            testRunner = TestRunner(log: SQLiteExecutionLog(store: store), checks: PostgresStoreChecks(source: postgresSource),
+                                    settings: runnerSettings)
+        } else {
+            testRunner = TestRunner(store: store, diskThreshold: configuration.thresholds.disk, settings: runnerSettings)
+        }
         do {
             let interrupted = try await testRunner.recoverInterrupted()
             if interrupted > 0 { logger.info("\(interrupted) test execution(s) cut off by a restart marked interrupted") }

@@ -3,7 +3,7 @@ import Testing
 
 /// `--database-url` / `LUSTORES_DATABASE_URL` / `database_url` and the PostgreSQL settings, as the
 /// binary takes them: checked at start-up with one line naming the setting, never printing the
-/// password, and never silently ignored by a build that cannot read PostgreSQL.
+/// password, and served by the PostgreSQL engine even while its server is down.
 @Suite struct DatabaseURLTests {
     static let password = "Sup3r-s3cret"
 
@@ -27,19 +27,21 @@ import Testing
         }
     }
 
-    @Test("a URL on a build without the PostgreSQL engine stops start-up: exit 1, one line, password masked",
+    @Test("a URL whose server is down: the process starts, get_status is unhealthy, data calls answer MCP_UNAVAILABLE, the password is never printed",
           arguments: Source.allCases, ["postgresql://reader:\(password)@127.0.0.1:1/lustores",
                                        "host=127.0.0.1 port=1 dbname=lustores password='\(password)'"])
-    func refusedWithoutEngine(_ source: Source, _ url: String) async throws {
+    func serverDown(_ source: Source, _ url: String) async throws {
         try await withTemporaryDirectory { directory in
-            for arguments in [["call", "get_sales"], ["serve"]] {
-                let run = try await run(arguments, url: url, through: source, in: directory)
-                #expect(run.exit.termination == .exited(1), "\(arguments) via \(source): \(run.stderr)")
-                #expect(run.stdout.isEmpty)
-                #expect(run.stderrLines.count == 1, "one line: \(run.stderr)")
-                #expect(run.stderr.contains("no PostgreSQL engine"), "\(run.stderr)")
-                #expect(run.stderr.contains("***"), "the URL is shown masked: \(run.stderr)")
-                #expect(!run.stderr.contains(Self.password), "\(run.stderr)")
+            let sales = try await run(["call", "get_sales"], url: url, through: source, in: directory)
+            #expect(sales.exit.termination == .exited(1), "via \(source): \(sales.stderr)")
+            #expect(sales.stdoutText.contains("MCP_UNAVAILABLE"), "\(sales.stdoutText)")
+            #expect(sales.stderr.contains("***"), "the URL is shown masked: \(sales.stderr)")
+            let status = try await run(["call", "get_status"], url: url, through: source, in: directory)
+            #expect(status.exit.termination == .exited(0), "\(status.stderr)")
+            #expect(status.stdoutText.contains(#""status":"unhealthy""#), "\(status.stdoutText)")
+            #expect(status.stdoutText.contains(#""connected":false"#), "\(status.stdoutText)")
+            for text in [sales.stdoutText, sales.stderr, status.stdoutText, status.stderr] {
+                #expect(!text.contains(Self.password), "\(text)")
             }
         }
     }
