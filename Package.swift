@@ -65,12 +65,14 @@ let package = Package(
         .testTarget(name: "RepositoryTests"),
         .testTarget(name: "HTTPShimTests", dependencies: ["HTTPServer", "HTTPServerTesting", "MCPHTTP", "HTTPShim", "LUStores",
                                                           "MCP", "JSONRPC", "Store", "TestExecution"]),
-        .testTarget(name: "LUStoresTests", dependencies: ["LUStores", "MCP", "JSONRPC", "Store", "TestExecution"]),
+        .testTarget(name: "LUStoresTests", dependencies: ["LUStores", "MCP", "JSONRPC", "Store", "TestExecution", "PostgresStore", "PostgresTesting"]),
         .testTarget(name: "TestExecutionTests", dependencies: ["TestExecution", "LUStores", "MCP", "JSONRPC", "Store"]),
-        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "Store", "CLibPQ"]),
+        // A throwaway PostgreSQL cluster with the LUStores tables, for every test target that needs one.
+        .target(name: "PostgresTesting", dependencies: ["CLibPQ"], path: "Tests/PostgresTesting"),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "PostgresTesting", "Store", "CLibPQ"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["lustores-mcp", "JSONRPC", "MCP", "Store"],
+            dependencies: ["lustores-mcp", "JSONRPC", "MCP", "Store", "PostgresTesting"],
             exclude: []
         ),
     ],

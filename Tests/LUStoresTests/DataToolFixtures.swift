@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTesting
 import JSONRPC
 import MCP
 import Store
@@ -27,7 +28,9 @@ protocol DataSourceFactory: Sendable, CustomStringConvertible {
 
 /// Every engine the shared data tool cases run on. An engine's factory joins this list to run
 /// them all.
-let dataSourceFactories: [any DataSourceFactory] = [SQLiteSourceFactory()]
+let dataSourceFactories: [any DataSourceFactory] = TestCluster.serverProgramsInstalled
+    ? [SQLiteSourceFactory(), PostgresSourceFactory()]
+    : [SQLiteSourceFactory()]  // .ci/run installs PostgreSQL; a machine without it tests SQLite only
 
 /// The embedded SQLite store, in a fresh temporary directory, filled through its writer.
 struct SQLiteSourceFactory: DataSourceFactory {

@@ -1,3 +1,4 @@
+import PostgresTesting
 import PostgresStore
 import Store
 import Testing

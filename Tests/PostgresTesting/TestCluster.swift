@@ -9,30 +9,30 @@ import Foundation
 /// (init.sql schema, fixtures, LUStores' own indexes only), `lus_broken` (chargecodes without
 /// `on_hold`), `lus_lock` and `lus_quiet` (copies of `lus_drizzle` for tests that lock or count).
 /// The role `lus_reader` has SELECT on the five tables and nothing else.
-final class TestCluster: Sendable {
+public final class TestCluster: Sendable {
     /// The SELECT-only role and its password.
-    static let reader = "lus_reader"
-    static let readerPassword = "Rdr-secret-9f4q"
+    public static let reader = "lus_reader"
+    public static let readerPassword = "Rdr-secret-9f4q"
 
     /// The folder of the harness (`cluster.sh`, the SQL files).
     static let harness = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Postgres")
 
     /// Whether PostgreSQL's server programs are installed (the only reason to skip these tests).
-    static let serverProgramsInstalled: Bool = (try? run(harness.appendingPathComponent("cluster.sh").path, ["bindir"])) != nil
+    public static let serverProgramsInstalled: Bool = (try? run(harness.appendingPathComponent("cluster.sh").path, ["bindir"])) != nil
 
     /// The cluster of this test process, started (with its databases) on first use.
-    static let shared: Result<TestCluster, ClusterFailure> = Result { () throws(ClusterFailure) in
+    public static let shared: Result<TestCluster, ClusterFailure> = Result { () throws(ClusterFailure) in
         let cluster = try TestCluster(label: "shared")
         try cluster.loadFixtures()
         return cluster
     }
 
-    let directory: String
-    let port: Int
+    public let directory: String
+    public let port: Int
 
     /// Starts a new cluster in a new temporary folder, watched by this process.
-    init(label: String) throws(ClusterFailure) {
+    public init(label: String) throws(ClusterFailure) {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("lustores-pg-\(label)-\(UUID().uuidString.prefix(8))")
         directory = base.path
         let output = try Self.run(Self.harness.appendingPathComponent("cluster.sh").path,
@@ -44,28 +44,28 @@ final class TestCluster: Sendable {
     }
 
     /// Starts the cluster again after ``stop()``, on the same port.
-    func start() throws(ClusterFailure) {
+    public func start() throws(ClusterFailure) {
         _ = try Self.run(Self.harness.appendingPathComponent("cluster.sh").path,
                          ["start", directory, "--watch", String(ProcessInfo.processInfo.processIdentifier)])
     }
 
     /// Stops the cluster (fast shutdown: sessions are cut).
-    func stop() throws(ClusterFailure) {
+    public func stop() throws(ClusterFailure) {
         _ = try Self.run(Self.harness.appendingPathComponent("cluster.sh").path, ["stop", directory])
     }
 
     /// The SELECT-only role's URL for `database`, over TCP.
-    func readerURL(_ database: String, password: String = TestCluster.readerPassword) -> String {
+    public func readerURL(_ database: String, password: String = TestCluster.readerPassword) -> String {
         "postgresql://\(Self.reader):\(password)@127.0.0.1:\(port)/\(database)"
     }
 
     /// The superuser's connection string (socket, trust).
-    func adminConninfo(_ database: String) -> String {
+    public func adminConninfo(_ database: String) -> String {
         "host=\(directory) port=\(port) user=postgres dbname=\(database)"
     }
 
     /// Runs SQL files, then commands, with psql as the superuser, stopping at the first error.
-    func psql(_ database: String, files: [String] = [], commands: [String] = []) throws(ClusterFailure) {
+    public func psql(_ database: String, files: [String] = [], commands: [String] = []) throws(ClusterFailure) {
         var arguments = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", String(port), "-U", "postgres", "-d", database]
         // psql runs -f and -c in the order given: the files first, then the commands.
         for file in files { arguments += ["-f", Self.harness.appendingPathComponent(file).path] }
@@ -101,7 +101,7 @@ final class TestCluster: Sendable {
     /// child's exit on Linux; output goes through files, so no pipe is held open by the cluster's
     /// own background processes.)
     @discardableResult
-    static func run(_ program: String, _ arguments: [String]) throws(ClusterFailure) -> String {
+    public static func run(_ program: String, _ arguments: [String]) throws(ClusterFailure) -> String {
         let stem = FileManager.default.temporaryDirectory.appendingPathComponent("lustores-run-\(UUID().uuidString)").path
         let outputPath = stem + ".out"
         let errorPath = stem + ".err"
@@ -132,17 +132,17 @@ final class TestCluster: Sendable {
 }
 
 /// Why the test cluster could not be used.
-struct ClusterFailure: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+public struct ClusterFailure: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
 
 /// A superuser session on the test cluster, for what the tests do behind the server's back
 /// (locking a table, reading statistics). Blocking libpq calls; each is short.
-final class AdminSession {
+public final class AdminSession {
     private let handle: OpaquePointer
 
-    init(_ conninfo: String) throws(ClusterFailure) {
+    public init(_ conninfo: String) throws(ClusterFailure) {
         guard let handle = PQconnectdb(conninfo) else { throw ClusterFailure(message: "PQconnectdb failed") }
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(handle))
@@ -156,7 +156,7 @@ final class AdminSession {
 
     /// Runs `sql` (simple protocol) and returns the rows of its last statement as text.
     @discardableResult
-    func execute(_ sql: String) throws(ClusterFailure) -> [[String?]] {
+    public func execute(_ sql: String) throws(ClusterFailure) -> [[String?]] {
         guard let result = PQexec(handle, sql) else { throw ClusterFailure(message: "PQexec failed") }
         defer { PQclear(result) }
         let status = PQresultStatus(result)
