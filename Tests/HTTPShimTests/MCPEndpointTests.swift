@@ -182,9 +182,9 @@ func modern(_ method: String, id: Int = 1, params: String = "", name: String? = 
                                     body: #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"s1"}}"#)
         #expect(cancel.status == 202)
         let answer = await slow
-        // Not cancelled, the tool would answer 200 with a result after 5 s.
+        // Not cancelled, the tool would answer 200 with a result after 5 s: the status alone decides
+        // (a bound on the time would fail on a loaded machine).
         #expect(answer.status == 202)
-        #expect(clock.now - start < .seconds(4.9))
     }
 
     @Test func toolCallsCountAgainstTheirRESTLimit() async throws {

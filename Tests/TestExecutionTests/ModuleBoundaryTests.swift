@@ -4,7 +4,7 @@ import Testing
 /// TestExecution knows nothing of the store's SQL, the sales tools or MCP: it imports only the
 /// toolchain and JSONRPC, and reaches a store only through `StoreChecks` and `ExecutionLog`.
 @Suite struct ModuleBoundaryTests {
-    static let allowedImports: Set<String> = ["Foundation", "FoundationXML", "Dispatch", "Synchronization", "Glibc", "JSONRPC"]
+    static let allowedImports: Set<String> = ["Foundation", "FoundationXML", "Dispatch", "Synchronization", "Glibc", "JSONRPC", "ServerSupport"]
 
     @Test func testExecutionImportsOnlyTheToolchainAndJSONRPC() throws {
         var url = URL(fileURLWithPath: #filePath)

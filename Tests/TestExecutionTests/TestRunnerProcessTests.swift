@@ -78,7 +78,9 @@ import Glibc
             let outcome = try await ChildProcess.run(command(["/bin/sh", "-c", script]), capture: capture)
             if let escaped = pidFromFile(pidFile) { kill(escaped, SIGKILL) }
             #expect(outcome.exitStatus == 0 && outcome.outputLeftOpen)
-            #expect(clock.now - start < ChildProcess.outputDrainLimit + .seconds(3))
+            // The escaped process sleeps 30 s: ending well before that proves it did not hold the run
+            // open, with room for a loaded machine.
+            #expect(clock.now - start < .seconds(20))
             #expect(capture.tail == "bye\n")
         }
     }
