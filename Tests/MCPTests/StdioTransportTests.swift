@@ -18,7 +18,9 @@ final class PipedTransport: Sendable {
     init(server: MCPServer = testServer(), limits: StdioTransport.Limits = .init()) {
         var toServer: [Int32] = [0, 0]
         var fromServer: [Int32] = [0, 0]
+        // Close-on-exec: a process another test spawns meanwhile must not hold these pipes open.
         precondition(pipe(&toServer) == 0 && pipe(&fromServer) == 0)
+        for descriptor in toServer + fromServer { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         transport = StdioTransport(server: server, input: toServer[0], output: fromServer[1], limits: limits)
         clientWrite = toServer[1]
         clientRead = fromServer[0]

@@ -16,6 +16,13 @@
 # kept in DIR/port and reused by the next start. Progress and errors go to stderr.
 set -euo pipefail
 
+# The server and the watchdog outlive this script: they must not inherit the caller's descriptors
+# (a test process's pipes would then never see end-of-file while the cluster runs).
+for fd_path in /proc/$$/fd/*; do
+    fd="${fd_path##*/}"
+    case "$fd" in 0|1|2|255|*[!0-9]*) ;; *) eval "exec $fd>&-" 2>/dev/null || true ;; esac
+done
+
 RUNAS_USER="${PGTEST_USER:-postgres}"
 log() { printf 'cluster.sh: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
