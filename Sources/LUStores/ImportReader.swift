@@ -8,7 +8,7 @@ import Store
 // and checked with MCP's `SchemaValidator`, while Store holds the SQL side (`ImportBatch`,
 // `ImportWriter`) and knows no JSON Schema. Moving them would make Store depend on both.
 
-/// Reads an import file into an ``ImportBatch``: the JSON format of `schemas/import.schema.json`,
+/// Reads an import file into an `ImportBatch` (module `Store`): the JSON format of `schemas/import.schema.json`,
 /// or an items CSV with the header `sku,name,category,price,stock,minimum_stock,unit,location`
 /// (any order, optionally `active`).
 ///

@@ -2,7 +2,7 @@ import JSONRPC
 import MCP
 import Store
 
-/// The arguments of `get_inventory`, checked and turned into an ``InventoryFilter`` and a page.
+/// The arguments of `get_inventory`, checked and turned into an `InventoryFilter` and a page.
 /// Ranges and defaults are read from the input schema (``ArgumentReader``); a `null` argument counts
 /// as absent.
 public struct InventoryArguments: Sendable, Equatable {

@@ -2,7 +2,7 @@ import JSONRPC
 import MCP
 import Store
 
-/// The items of the store, as `get_inventory` shows them, read from a ``DataSource`` (whose
+/// The items of the store, as `get_inventory` shows them, read from a `DataSource` (whose
 /// engine decides how; this type knows no SQL).
 ///
 /// Guarantees:
@@ -11,7 +11,7 @@ import Store
 /// - Each item carries `vat_rate` and `vat_included` when the source keeps them per item (LUStores'
 ///   PostgreSQL database), and leaves them out otherwise (the embedded store).
 /// - A source failure is `MCP_UNAVAILABLE` or `MCP_INTERNAL_ERROR` with a message that names no
-///   path, SQL or value (see ``ToolError/dataSource(_:while:logger:)``).
+///   path, SQL or value (see `ToolError.dataSource(_:while:logger:)`).
 /// - Calls run concurrently: the actor keeps no per-call state.
 public actor InventoryCatalog {
     private let source: any DataSource

@@ -2,9 +2,9 @@ import JSONRPC
 import MCP
 import TestExecution
 
-/// `run_tests`: starts a suite in the background through ``TestRunner``.
+/// `run_tests`: starts a suite in the background through `TestRunner`.
 public enum RunTestsTool {
-    /// The tool, answering from `runner`; its errors are ``ToolError`` objects (`MCP_INVALID_REQUEST`,
+    /// The tool, answering from `runner`; its errors are `ToolError` objects (`MCP_INVALID_REQUEST`,
     /// `MCP_TEST_RUNNING`, `MCP_UNAVAILABLE`).
     public static func make(runner: TestRunner) -> Tool {
         Tool(

@@ -1,7 +1,7 @@
 import Store
 import TestExecution
 
-/// The `test_executions` table of the SQLite store, as the runner's ``ExecutionLog``: writes on the
+/// The `test_executions` table of the SQLite store, as the runner's `ExecutionLog`: writes on the
 /// store's writer, reads on its readers (WAL makes a committed write visible to them at once).
 public struct SQLiteExecutionLog: ExecutionLog {
     /// The store whose table this is.

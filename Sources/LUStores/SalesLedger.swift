@@ -3,7 +3,7 @@ import JSONRPC
 import MCP
 import Store
 
-/// The sales of the store, as `get_sales` shows them, read from a ``DataSource`` (whose engine
+/// The sales of the store, as `get_sales` shows them, read from a `DataSource` (whose engine
 /// decides how; this type knows no SQL).
 ///
 /// Guarantees:
@@ -15,7 +15,7 @@ import Store
 /// - Dates (`date`, date-only `from`/`to`, local times) are in ``calendar``'s zone; `from` is
 ///   inclusive, `to` exclusive; `timestamp` is always UTC.
 /// - A source failure is `MCP_UNAVAILABLE` or `MCP_INTERNAL_ERROR` with a message that names no
-///   path, SQL or value (see ``ToolError/dataSource(_:while:logger:)``).
+///   path, SQL or value (see `ToolError.dataSource(_:while:logger:)`).
 /// - Calls run concurrently: the actor keeps no per-call state.
 public actor SalesLedger {
     private let source: any DataSource

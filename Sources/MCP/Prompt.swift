@@ -10,6 +10,7 @@ public struct PromptArgument: Sendable {
     /// Offers values for `completion/complete`; nil when the argument has no completions.
     public let completer: Completer?
 
+    /// An argument with these values.
     public init(name: String, title: String? = nil, description: String? = nil, required: Bool = false,
                 completer: Completer? = nil) {
         self.name = name
@@ -54,6 +55,7 @@ public struct PromptMessage: Sendable, Equatable {
     public let role: PromptRole
     public let content: PromptContent
 
+    /// A message with this role and content.
     public init(role: PromptRole, content: PromptContent) {
         self.role = role
         self.content = content
@@ -67,6 +69,7 @@ public struct PromptResult: Sendable, Equatable {
     public let description: String?
     public let messages: [PromptMessage]
 
+    /// A result with these messages and optional description.
     public init(description: String? = nil, messages: [PromptMessage]) {
         self.description = description
         self.messages = messages
@@ -98,6 +101,7 @@ public struct Prompt: Sendable {
     public let icons: [Icon]
     public let handler: PromptHandler
 
+    /// A prompt with these values, answered by `handler`.
     public init(name: String, title: String? = nil, description: String? = nil, arguments: [PromptArgument] = [],
                 icons: [Icon] = [], handler: @escaping PromptHandler) {
         precondition(Set(arguments.map(\.name)).count == arguments.count, "prompt \(name) has two arguments of one name")
@@ -142,6 +146,7 @@ public struct PromptRegistry: Sendable {
     public let pageSize: Int
     private let positions: [String: Int]
 
+    /// A registry of `prompts`, listed `pageSize` at a time.
     public init(_ prompts: [Prompt] = [], pageSize: Int = ResourceRegistry.defaultPageSize) {
         var positions: [String: Int] = [:]
         for (position, prompt) in prompts.enumerated() {

@@ -29,6 +29,7 @@ public struct RequestContext: Sendable {
     /// The client's declared capabilities for this request.
     public let clientCapabilities: JSONValue
 
+    /// A context for a request under `revision` from a client with these capabilities.
     public init(revision: ProtocolRevision, clientCapabilities: JSONValue = .object(JSONObject())) {
         self.revision = revision
         self.clientCapabilities = clientCapabilities
@@ -45,6 +46,7 @@ public struct Icon: Sendable, Equatable {
     /// `light` or `dark` when the icon suits only one background.
     public let theme: String?
 
+    /// An icon with these values.
     public init(src: String, mimeType: String? = nil, sizes: [String] = [], theme: String? = nil) {
         self.src = src
         self.mimeType = mimeType
@@ -82,6 +84,7 @@ public struct ResourceContents: Sendable, Equatable {
     public let mimeType: String?
     public let body: Body
 
+    /// Contents of `uri` with this body.
     public init(uri: String, mimeType: String?, body: Body) {
         self.uri = uri
         self.mimeType = mimeType
@@ -134,6 +137,7 @@ public struct Resource: Sendable {
     public let cacheTTLMilliseconds: Int64
     public let read: ResourceReader
 
+    /// A resource with these values, read by `read`.
     public init(uri: String, name: String, title: String? = nil, description: String? = nil, mimeType: String? = nil,
                 icons: [Icon] = [], cacheTTLMilliseconds: Int64 = 0, read: @escaping ResourceReader) {
         self.uri = uri

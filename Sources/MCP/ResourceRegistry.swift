@@ -21,6 +21,7 @@ public struct ResourceRegistry: Sendable {
 
     public static let defaultPageSize = 50
 
+    /// A registry of `resources` and `templates`, listed `pageSize` at a time.
     public init(_ resources: [Resource] = [], templates: [ResourceTemplate] = [], pageSize: Int = ResourceRegistry.defaultPageSize) {
         var byURI: [String: Int] = [:]
         for (position, resource) in resources.enumerated() {
