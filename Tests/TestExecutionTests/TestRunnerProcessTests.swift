@@ -55,7 +55,7 @@ import Glibc
             let elapsed = clock.now - start
             #expect(outcome.timedOut)
             #expect(outcome.signal == SIGTERM)
-            #expect(elapsed < .seconds(10))
+            #expect(elapsed < .seconds(60), "the child that ignores SIGTERM sleeps 300 s")
             let parent = try #require(pidFromFile("\(directory)/parent.pid"))
             let child = try #require(pidFromFile("\(directory)/child.pid"))
             #expect(parent == outcome.pid)
