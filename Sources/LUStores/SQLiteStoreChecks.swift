@@ -84,7 +84,7 @@ public struct SQLiteStoreChecks: StoreChecks {
         do {
             connection = try SQLiteConnection(path: store.path, readOnly: true)
         } catch {
-            return names.map { CheckResult($0, failure: "cannot open the database: \(error)") }
+            return names.map { CheckResult($0, failure: "cannot open the database: \(Self.productTerms(error))") }
         }
         var results: [CheckResult] = []
         for (index, name) in names.enumerated() {
@@ -92,7 +92,7 @@ public struct SQLiteStoreChecks: StoreChecks {
             do {
                 result = CheckResult(name, failure: try await check(index, connection))
             } catch {
-                result = CheckResult(name, failure: "the check could not run: \(error)")
+                result = CheckResult(name, failure: "the check could not run: \(Self.productTerms(error))")
             }
             results.append(result)
             await progress(result)
@@ -155,4 +155,9 @@ public struct SQLiteStoreChecks: StoreChecks {
     static let foreignKeyProblems = """
         SELECT "table" || ' row ' || COALESCE(rowid, '?') || ' → ' || parent FROM pragma_foreign_key_check
         """
+
+    /// What failed, for a check's result a client reads: never SQL text or a path.
+    static func productTerms(_ error: any Error) -> String {
+        (error as? any DataSourceFailure)?.clientReason ?? "an internal error (the server log has the details)"
+    }
 }

@@ -138,7 +138,9 @@ public actor TestRunner {
         } catch {
             live[id] = nil
             runningOrder.removeAll { $0 == id }
-            throw .unavailable(reason: "the database cannot record the execution: \(error)")
+            // The detail (it may name SQL or a path) is for the operator's log, not the client.
+            FileHandle.standardError.write(Data("lustores-mcp: cannot record the execution: \(error)\n".utf8))
+            throw .unavailable(reason: "the database cannot record the execution")
         }
         live[id]?.task = Task { await self.execute(id, suite, options, capture: capture) }
         return ["execution_id": .string(id), "status": "running", "started_at": .string(startedAt),
@@ -238,7 +240,8 @@ public actor TestRunner {
         do {
             stored = try await log.execution(id: id)
         } catch {
-            throw .unavailable(reason: "the database cannot be reached: \(error)")
+            FileHandle.standardError.write(Data("lustores-mcp: cannot read test executions: \(error)\n".utf8))
+            throw .unavailable(reason: "the database cannot be reached")
         }
         // A run that ended while we read: the row is written before the execution leaves `live`.
         guard let stored else { throw .notFound(executionID: id) }
