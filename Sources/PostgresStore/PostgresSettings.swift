@@ -7,10 +7,10 @@ import Darwin
 
 /// How to reach a LUStores PostgreSQL database and how patiently.
 ///
-/// Guarantees: ``maskedDescription`` never contains the password, whichever way the connection
-/// string spells it (URI user info, a `password` query parameter or a `password=` keyword); the
-/// password itself may also come from `PGPASSWORD` or `~/.pgpass`, which libpq reads by its own
-/// rules when it connects.
+/// Guarantees: no error describing these settings repeats the password (the connection string's
+/// or `PGPASSWORD`); to print the settings, mask them with `ConnectionString.masked`, the one
+/// masking rule. The password may also come from `~/.pgpass`, which libpq reads by its own rules
+/// when it connects.
 public struct PostgresSettings: Sendable, Equatable {
     /// The pool size used when none is configured.
     public static let defaultPoolSize = 4
@@ -38,19 +38,6 @@ public struct PostgresSettings: Sendable, Equatable {
         self.poolSize = max(1, poolSize)
         self.connectTimeoutMilliseconds = max(1, connectTimeoutMilliseconds)
         self.statementTimeoutMilliseconds = max(1, statementTimeoutMilliseconds)
-    }
-
-    /// Whether the string is a URI rather than `key=value` pairs.
-    var isURI: Bool { conninfo.hasPrefix("postgresql://") || conninfo.hasPrefix("postgres://") }
-
-    /// The connection string with its password replaced by `***`: a URI stays a URI, `key=value`
-    /// pairs are listed as libpq parsed them. A string libpq cannot parse is described as such,
-    /// without any of its text.
-    public var maskedDescription: String {
-        guard let options = parsedOptions() else { return "(a connection string libpq cannot parse)" }
-        if isURI { return Self.maskURI(conninfo) }
-        return options.map { "\($0.key)=\($0.key == "password" ? "***" : Self.quoted($0.value))" }
-            .joined(separator: " ")
     }
 
     /// Checks that libpq can parse the connection string.
@@ -90,38 +77,5 @@ public struct PostgresSettings: Sendable, Equatable {
             option += 1
         }
         return result
-    }
-
-    private static func quoted(_ value: String) -> String {
-        guard value.isEmpty || value.contains(where: { $0 == " " || $0 == "'" || $0 == "\\" }) else { return value }
-        return "'" + value.replacing("\\", with: "\\\\").replacing("'", with: "\\'") + "'"
-    }
-
-    /// `scheme://user:secret@host/db?password=secret` → `scheme://user:***@host/db?password=***`.
-    static func maskURI(_ uri: String) -> String {
-        guard let schemeEnd = uri.firstRange(of: "://") else { return uri }
-        let afterScheme = uri[schemeEnd.upperBound...]
-        let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? afterScheme.endIndex
-        let authority = afterScheme[..<authorityEnd]
-        var masked = String(uri[..<schemeEnd.upperBound])
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            if let colon = userInfo.firstIndex(of: ":") {
-                masked += userInfo[..<colon] + ":***"
-            } else {
-                masked += userInfo
-            }
-            masked += authority[at...]
-        } else {
-            masked += authority
-        }
-        let rest = afterScheme[authorityEnd...]
-        guard let question = rest.firstIndex(of: "?") else { return masked + rest }
-        masked += rest[...question]
-        let parameters = rest[rest.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false)
-        masked += parameters.map { parameter in
-            parameter.hasPrefix("password=") ? "password=***" : String(parameter)
-        }.joined(separator: "&")
-        return masked
     }
 }

@@ -21,7 +21,7 @@ struct FaultTests {
         #expect(error?.description.contains("password authentication failed") == true)
         #expect(error?.description.contains(password) == false)
         #expect(schemaError?.description.contains(password) == false)
-        #expect(source.settings.maskedDescription.contains(password) == false)
+        #expect(ConnectionString.masked(source.settings.conninfo).contains(password) == false)
         #expect(source.isConnected == false)
     }
 
