@@ -27,6 +27,12 @@ public struct SQLiteExecutionLog: ExecutionLog {
             [.text(testType), .integer(Int64(limit))]).compactMap { $0.first?.stringValue }
     }
 
+    /// Updates the row on the writer, only while it is still `running`.
+    public func updateRunning(id: String, results: String) async throws {
+        try await store.writer.run("UPDATE test_executions SET results = ? WHERE execution_id = ? AND status = 'running'",
+                                   [.text(results), .text(id)])
+    }
+
     /// Updates the row on the writer.
     public func finish(id: String, status: String, completedAt: String, results: String, outputTail: String?) async throws {
         try await store.writer.run(
