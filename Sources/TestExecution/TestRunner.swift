@@ -98,6 +98,11 @@ public actor TestRunner {
         self.settings = settings
     }
 
+    /// The suites this runner can run, in the order of ``TestSuite/names``.
+    public nonisolated var runnableSuites: [TestSuite] {
+        TestSuite.names.compactMap { settings.suites[$0] }
+    }
+
     /// The server's environment without its secrets (`LUSTORES_API_KEYS`), for commands.
     public nonisolated static func serverEnvironment() -> [String: String] {
         ProcessInfo.processInfo.environment.filter { $0.key != "LUSTORES_API_KEYS" }

@@ -25,6 +25,8 @@ struct Configuration {
     var http = HTTPSettings()
     /// LUStores' PostgreSQL database to read sales and items from, when one is named.
     var postgres: PostgresOptions?
+    /// The server's home page for `serverInfo.websiteUrl` (`website_url`), when configured.
+    var websiteURL: String?
     /// The configuration file as read (empty without one), for the settings of later features.
     var file = JSONObject()
 
@@ -63,6 +65,13 @@ struct Configuration {
                 throw Failure(description: "\(source) must be an IANA time zone such as Europe/London or UTC, not \(zone)")
             }
             configuration.calendar = calendar
+        }
+        if let url = pick(nil, "LUSTORES_WEBSITE_URL", "website_url") {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://"), url.count > 8 else {
+                let source = variables["LUSTORES_WEBSITE_URL"].map { !$0.isEmpty } == true ? "LUSTORES_WEBSITE_URL" : "website_url"
+                throw Failure(description: "\(source) must be an http:// or https:// URL, not \(url)")
+            }
+            configuration.websiteURL = url
         }
         if let name = pick(options.logLevel, "LUSTORES_LOG_LEVEL", "log_level") {
             guard let level = LogLevel(rawValue: name), logLevels.contains(level) else {

@@ -29,7 +29,8 @@ enum HTTPCommand {
             logger.warning("--insecure-no-auth ignored: \(keys) configured")
         }
         let gate = AccessGate(keys: keys, allowAnonymous: keys.isEmpty, limiter: RateLimiter(limits: limits))
-        let engine = MCPServer(implementation: LUStoresTools.implementation, instructions: LUStoresTools.instructions,
+        let engine = MCPServer(implementation: LUStoresTools.implementation(websiteURL: configuration.websiteURL),
+                               instructions: LUStoresTools.instructions,
                                registry: registry)
         let mcp = MCPEndpoint(server: engine, gate: gate, allowedHosts: OriginPolicy(boundHost: options.host))
         let handler = HTTPShimHandler(rest: RESTRouter(registry: registry, gate: gate), mcp: mcp)

@@ -125,7 +125,8 @@ struct LUStoresMCP {
     }
 
     static func serve(registry: ToolRegistry, configuration: Configuration, logger: Logger, testRunner: TestRunner) async {
-        let server = MCPServer(implementation: LUStoresTools.implementation, instructions: LUStoresTools.instructions,
+        let server = MCPServer(implementation: LUStoresTools.implementation(websiteURL: configuration.websiteURL),
+                               instructions: LUStoresTools.instructions,
                                registry: registry)
         let transport = StdioTransport(server: server)
         var sources: [DispatchSourceSignal] = []

@@ -37,6 +37,10 @@ public struct RESTRoute: Sendable {
                   arguments: .query, followedAt: nil),
         RESTRoute(method: "GET", pattern: ["api", "mcp", "inventory"], tool: "get_inventory", successStatus: 200,
                   arguments: .query, followedAt: nil),
+        RESTRoute(method: "GET", pattern: ["api", "mcp", "inventory", "analysis"], tool: "analyze_inventory",
+                  successStatus: 200, arguments: .query, followedAt: nil),
+        RESTRoute(method: "GET", pattern: ["api", "mcp", "charge-codes"], tool: "get_charge_codes", successStatus: 200,
+                  arguments: .query, followedAt: nil),
     ]
 
     /// The OpenAPI-style path (`/api/mcp/test/{execution_id}`).
