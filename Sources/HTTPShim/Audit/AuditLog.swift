@@ -13,7 +13,7 @@ public struct AuditEntry: Sendable {
     public var event: String
     /// The API key's name; nil when none was accepted (or over stdio).
     public var key: String?
-    /// The client's address (``HTTPServer/HTTPRequest/clientAddress``); nil over stdio.
+    /// The client's address (`HTTPRequest.clientAddress`); nil over stdio.
     public var address: String?
     /// `rest`, `mcp` or `stdio`.
     public var transport: String
@@ -147,7 +147,7 @@ public final class AuditLog: Sendable {
 
 extension AuditLog {
     /// An engine observer writing one line per finished `tools/call` over `transport`, with the
-    /// bound ``MCP/ToolCaller``'s name and address and no HTTP status (a tool error travels in a
+    /// bound `ToolCaller`'s name and address and no HTTP status (a tool error travels in a
     /// 200 answer); with `tools`, only calls of those tools (stdio records `run_tests` only).
     public func toolCallObserver(transport: String, only tools: Set<String>? = nil) -> ToolCallObserver {
         { [self] report in
