@@ -8,7 +8,7 @@ import ServerSupport
 /// Validation order: `Host`/`Origin` (421/403), admission (the application's authentication,
 /// 401), method (POST; DELETE with `Mcp-Session-Id` ends a session, without it 400; else 405 with
 /// `Allow`), `Accept` (406), `Content-Type` (415), JSON (-32700, 400), then for a `tools/call` the
-/// application's rate limit (429). Then by `ProtocolEra`: no `MCP-Protocol-Version` header or
+/// application's scope check (403) and rate limit (429). Then by `ProtocolEra`: no `MCP-Protocol-Version` header or
 /// a handshake revision → the handshake path, with `Mcp-Session-Id` sessions minted at
 /// `initialize` (missing id 400, unknown id 404); any other value → the 2026-07-28 path, where
 /// `_meta` is checked (-32602), then the headers against the body (-32020), then the engine
@@ -91,6 +91,8 @@ public struct MCPEndpoint: HTTPHandler {
             return nil
         case .refused(let response):
             return response
+        case .refusedCall(let status, let error):
+            return rpcError(id, error, status: status)
         case .rateLimited(let limit, let retryAfter, let headers):
             let error = JSONRPCError(code: -32000, message: "Rate limited: too many \(limit) calls with this key",
                                      data: .object(JSONObject([("retryAfter", .integer(Int64(retryAfter)))])))

@@ -9,6 +9,8 @@ struct CommandLineOptions: Equatable {
         case http
         /// `doctor`: what the configured PostgreSQL database holds and lacks.
         case doctor
+        /// `keys new`: a new random API key and its keys-file line.
+        case newKey(name: String, scopes: String)
         case help
         case version
     }
@@ -24,6 +26,8 @@ struct CommandLineOptions: Equatable {
     var host = "127.0.0.1"
     var port = 8080
     var insecureNoAuth = false
+    /// `--read-only`: no `run_tests` on any transport.
+    var readOnly = false
 
     /// What `demo-data` was asked for; nil means the default.
     struct DemoDataRequest: Equatable {
@@ -45,6 +49,8 @@ struct CommandLineOptions: Equatable {
     /// Flags only `http` takes (`--insecure-no-auth` takes no value).
     static let httpFlags: Set<String> = ["--host", "--port"]
     static let httpSwitches: Set<String> = ["--insecure-no-auth"]
+    /// Flags only `keys new` takes.
+    static let keysFlags: Set<String> = ["--name", "--scopes"]
 
     /// Parses `arguments` (without the program name).
     static func parse(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {
@@ -53,6 +59,7 @@ struct CommandLineOptions: Equatable {
         var demo = DemoDataRequest()
         var demoFlagsSeen: [String] = []
         var httpFlagsSeen: [String] = []
+        var keysValues: [String: String] = [:]
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -61,6 +68,10 @@ struct CommandLineOptions: Equatable {
             if argument == "--version" { return CommandLineOptions(command: .version) }
             guard argument.hasPrefix("--"), argument.count > 2 else {
                 positional.append(argument)
+                continue
+            }
+            if argument == "--read-only" {
+                options.readOnly = true
                 continue
             }
             if httpSwitches.contains(argument) {
@@ -74,7 +85,8 @@ struct CommandLineOptions: Equatable {
                 name = String(argument[..<equals])
                 value = String(argument[argument.index(after: equals)...])
             }
-            guard valueFlags.contains(name) || demoDataFlags.contains(name) || httpFlags.contains(name) else {
+            guard valueFlags.contains(name) || demoDataFlags.contains(name) || httpFlags.contains(name)
+                    || keysFlags.contains(name) else {
                 throw UsageError(description: "unknown option \(name)")
             }
             if value == nil {
@@ -92,6 +104,8 @@ struct CommandLineOptions: Equatable {
             case "--host":
                 httpFlagsSeen.append(name)
                 options.host = value
+            case "--name", "--scopes":
+                keysValues[name] = value
             case "--port":
                 httpFlagsSeen.append(name)
                 guard let port = Int(value), (0...65535).contains(port) else {
@@ -120,6 +134,12 @@ struct CommandLineOptions: Equatable {
         case "import"?:
             guard positional.count == 2 else { throw UsageError(description: "import needs exactly one FILE (JSON or CSV)") }
             options.command = .importFile(path: positional[1])
+        case "keys"?:
+            guard positional.count == 2, positional[1] == "new" else { throw UsageError(description: "keys takes one subcommand: keys new") }
+            guard let name = keysValues["--name"], let scopes = keysValues["--scopes"] else {
+                throw UsageError(description: "keys new needs --name NAME and --scopes SCOPE[,SCOPE…]")
+            }
+            options.command = .newKey(name: name, scopes: scopes)
         case "demo-data"?:
             guard positional.count == 1 else { throw UsageError(description: "demo-data takes no arguments, only flags") }
             options.command = .demoData(demo)
@@ -128,6 +148,9 @@ struct CommandLineOptions: Equatable {
         }
         if let flag = demoFlagsSeen.first, options.command != .demoData(demo) {
             throw UsageError(description: "\(flag) is an option of demo-data only")
+        }
+        if let flag = keysValues.keys.sorted().first, !options.command.isNewKey {
+            throw UsageError(description: "\(flag) is an option of keys new only")
         }
         if let flag = httpFlagsSeen.first, options.command != .http {
             throw UsageError(description: "\(flag) is an option of http only")
@@ -156,6 +179,11 @@ struct CommandLineOptions: Equatable {
                                             API keys: env LUSTORES_API_KEYS (comma-separated)
                                             or api_keys_file; without keys it refuses to
                                             start unless --insecure-no-auth on loopback
+          lustores-mcp keys new --name NAME --scopes SCOPE[,SCOPE…]
+                                            print a new random API key (once: it is stored
+                                            nowhere) and its line for api_keys_file,
+                                            name=NAME scopes=… sha256=HEX; scopes: status, data,
+                                            tests:run, tests:read, metrics
           lustores-mcp doctor               with --database-url: the PostgreSQL server's version,
                                             the role's rights (warns if it can write), each
                                             table's rows, and the recommended indexes missing
@@ -175,13 +203,24 @@ struct CommandLineOptions: Equatable {
                                 default development)
           --log-level LEVEL     debug, info, notice, warning or error (env LUSTORES_LOG_LEVEL;
                                 default info); logs go to stderr
+          --read-only           serve no run_tests on any transport (config read_only)
           --version             print the version
           --help                print this help
+
+        Audit: LUSTORES_AUDIT_LOG (or "audit_log") names a file receiving one JSON line per HTTP
+        call, failed authentication and stdio run_tests; SIGHUP reopens it (logrotate).
 
         Environment: LUSTORES_TIMEZONE (or "timezone" in the configuration file) is the IANA
         time zone of sales dates (today, yesterday, YYYY-MM-DD); default the system's.
 
         """
+}
+
+extension CommandLineOptions.Command {
+    var isNewKey: Bool {
+        if case .newKey = self { return true }
+        return false
+    }
 }
 
 extension CommandLineOptions.DemoDataRequest {

@@ -27,6 +27,10 @@ struct Configuration {
     var postgres: PostgresOptions?
     /// The server's home page for `serverInfo.websiteUrl` (`website_url`), when configured.
     var websiteURL: String?
+    /// `--read-only` or `read_only`: no `run_tests` on any transport.
+    var readOnly = false
+    /// `LUSTORES_AUDIT_LOG` over `audit_log`: the audit log's path, when there is one.
+    var auditLogPath: String?
     /// The configuration file as read (empty without one), for the settings of later features.
     var file = JSONObject()
 
@@ -91,6 +95,8 @@ struct Configuration {
             throw Failure(description: "configuration file: \(error.description)")
         }
         configuration.maxConcurrentRuns = Int(file["max_concurrent_runs"]?.integerValue ?? 1)
+        configuration.readOnly = options.readOnly || file["read_only"]?.boolValue == true
+        configuration.auditLogPath = pick(nil, "LUSTORES_AUDIT_LOG", "audit_log")
         if options.command == .http { configuration.http = try HTTPSettings.load(variables: variables, file: file) }
         return configuration
     }

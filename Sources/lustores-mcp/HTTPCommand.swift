@@ -28,10 +28,15 @@ enum HTTPCommand {
         } else if options.insecureNoAuth {
             logger.warning("--insecure-no-auth ignored: \(keys) configured")
         }
-        let gate = AccessGate(keys: keys, allowAnonymous: keys.isEmpty, limiter: RateLimiter(limits: limits))
+        if !keys.plaintextNames.isEmpty {
+            logger.warning("API key(s) \(keys.plaintextNames.joined(separator: ", ")) are plaintext with every scope: "
+                           + "replace them with hashed, scoped lines from lustores-mcp keys new")
+        }
+        let audit = AuditWiring.open(configuration, logger: logger)
+        let gate = AccessGate(keys: keys, allowAnonymous: keys.isEmpty, limiter: RateLimiter(limits: limits), audit: audit)
         let engine = MCPServer(implementation: LUStoresTools.implementation(websiteURL: configuration.websiteURL),
                                instructions: LUStoresTools.instructions,
-                               registry: registry)
+                               registry: registry, toolCallObserver: audit?.toolCallObserver(transport: "mcp"))
         let mcp = MCPEndpoint(server: engine, gate: gate, allowedHosts: OriginPolicy(boundHost: options.host))
         let handler = HTTPShimHandler(rest: RESTRouter(registry: registry, gate: gate), mcp: mcp)
         let server: HTTPListener
@@ -43,6 +48,7 @@ enum HTTPCommand {
             return 1
         }
         var sources: [DispatchSourceSignal] = []
+        if let audit { sources.append(AuditWiring.reopenOnHangUp(audit, logger: logger)) }
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())

@@ -7,7 +7,8 @@ import JSONRPC
 /// Read only when the command is `http`, so a keys file that others can read stops the HTTP
 /// server but never `serve`. Keys never appear in a description or an error.
 struct HTTPSettings {
-    /// `LUSTORES_API_KEYS` (comma-separated) if set, else the lines of `api_keys_file`.
+    /// `LUSTORES_API_KEYS` (comma-separated) if set, else the lines of `api_keys_file`: hashed,
+    /// scoped entries or plaintext keys of at least 16 characters (shorter ones stop start-up).
     var keys = APIKeys([])
     /// `LUSTORES_RATE_LIMIT_{STATUS,TEST,DATA}` (`N/SECONDS`) over the file's `rate_limits`.
     var rateLimits = RateLimits()
@@ -17,16 +18,12 @@ struct HTTPSettings {
     static func load(variables: [String: String], file: JSONObject) throws(Configuration.Failure) -> HTTPSettings {
         var settings = HTTPSettings()
         if let list = variables["LUSTORES_API_KEYS"], !list.isEmpty {
-            settings.keys = APIKeys(APIKeys.parseList(list))
-        } else if let path = file["api_keys_file"]?.stringValue {
-            let keys: [String]
-            do {
-                keys = try APIKeys.loadFile(path)
-            } catch {
-                throw Configuration.Failure(description: error.description)
+            settings.keys = try keys { () throws(APIKeys.LoadError) in
+                try APIKeys.parse(lines: APIKeys.parseList(list), source: "LUSTORES_API_KEYS")
             }
-            guard !keys.isEmpty else { throw Configuration.Failure(description: "api_keys_file \(path) holds no keys") }
-            settings.keys = APIKeys(keys)
+        } else if let path = file["api_keys_file"]?.stringValue {
+            settings.keys = try keys { () throws(APIKeys.LoadError) in try APIKeys.load(file: path) }
+            guard !settings.keys.isEmpty else { throw Configuration.Failure(description: "api_keys_file \(path) holds no keys") }
         }
         if let limits = file["rate_limits"]?.objectValue {
             for (key, kind, window) in [("status", RateLimitClass.status, 60), ("test_execution", .testExecution, 3600),
@@ -44,5 +41,14 @@ struct HTTPSettings {
         }
         if let loops = variables["LUSTORES_HTTP_EVENT_LOOPS"].flatMap(Int.init) { settings.eventLoops = min(16, max(1, loops)) }
         return settings
+    }
+
+    /// The keys `load` reads, its failure as a configuration failure (naming no key).
+    private static func keys(_ load: () throws(APIKeys.LoadError) -> APIKeys) throws(Configuration.Failure) -> APIKeys {
+        do {
+            return try load()
+        } catch {
+            throw Configuration.Failure(description: error.description)
+        }
     }
 }

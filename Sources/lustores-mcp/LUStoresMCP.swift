@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HTTPShim
 import JSONRPC
 import LUStores
 import MCP
@@ -27,6 +28,8 @@ struct LUStoresMCP {
         case .version:
             FileHandle.standardOutput.write(Data("\(LUStoresVersion.serverName) \(LUStoresVersion.current)\n".utf8))
             exit(0)
+        case .newKey(let name, let scopes):
+            exit(KeysCommand.newKey(name: name, scopes: scopes))
         case .serve, .call, .demoData, .importFile, .http, .doctor:
             break
         }
@@ -106,7 +109,11 @@ struct LUStoresMCP {
         } catch {
             logger.warning("cannot mark interrupted test executions: \(error)")
         }
-        let registry = LUStoresTools.registry(monitor: monitor, ledger: ledger, catalog: catalog, testRunner: testRunner)
+        var registry = LUStoresTools.registry(monitor: monitor, ledger: ledger, catalog: catalog, testRunner: testRunner)
+        if configuration.readOnly {
+            registry = registry.without(["run_tests"])
+            logger.info("read-only: run_tests is not served")
+        }
         switch options.command {
         case .call(let tool, let arguments):
             let status = await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments)
@@ -125,11 +132,13 @@ struct LUStoresMCP {
     }
 
     static func serve(registry: ToolRegistry, configuration: Configuration, logger: Logger, testRunner: TestRunner) async {
+        let audit = AuditWiring.open(configuration, logger: logger)
         let server = MCPServer(implementation: LUStoresTools.implementation(websiteURL: configuration.websiteURL),
-                               instructions: LUStoresTools.instructions,
-                               registry: registry)
+                                instructions: LUStoresTools.instructions,
+                               registry: registry, toolCallObserver: audit?.toolCallObserver(transport: "stdio", only: ["run_tests"]))
         let transport = StdioTransport(server: server)
         var sources: [DispatchSourceSignal] = []
+        if let audit { sources.append(AuditWiring.reopenOnHangUp(audit, logger: logger)) }
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())

@@ -96,7 +96,13 @@ final class EventLoop {
     private func acceptClients(now: Double) {
         guard !draining else { return }
         while true {
-            let descriptor = accept4(channel.listener.descriptor, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+            var peer = sockaddr_storage()
+            var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let descriptor = withUnsafeMutablePointer(to: &peer) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    accept4(channel.listener.descriptor, $0, &peerLength, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+                }
+            }
             if descriptor < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM {
@@ -112,13 +118,36 @@ final class EventLoop {
             }
             var one: Int32 = 1
             setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let client = Client(descriptor: descriptor, id: nextID, connection: HTTPConnection(limits: server.limits, refusals: server.refusals), now: now)
+            let client = Client(descriptor: descriptor, id: nextID, connection: HTTPConnection(limits: server.limits, refusals: server.refusals,
+                                                                                   peerAddress: Self.addressText(&peer)), now: now)
             nextID += 1
             clients[descriptor] = client
             byID[client.id] = descriptor
             client.interest = EPOLLIN.rawValue
             register(descriptor, tag: UInt64(descriptor), events: client.interest)
         }
+    }
+
+    /// The numeric host of an accepted peer (`127.0.0.1`, `::1`), nil for another family.
+    private static func addressText(_ storage: inout sockaddr_storage) -> String? {
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let family = Int32(storage.ss_family)
+        let converted: UnsafePointer<CChar>? = withUnsafePointer(to: &storage) { pointer in
+            switch family {
+            case AF_INET:
+                return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                    withUnsafePointer(to: address.pointee.sin_addr) { inet_ntop(AF_INET, $0, &text, socklen_t(text.count)) }
+                }
+            case AF_INET6:
+                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                    withUnsafePointer(to: address.pointee.sin6_addr) { inet_ntop(AF_INET6, $0, &text, socklen_t(text.count)) }
+                }
+            default:
+                return nil
+            }
+        }
+        guard converted != nil else { return nil }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Answers 503 to a connection over the cap (best effort, never blocking) and closes it.

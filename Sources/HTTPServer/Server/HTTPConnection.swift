@@ -19,6 +19,8 @@ public final class HTTPConnection {
 
     let limits: HTTPLimits
     let refusals: HTTPRefusalRenderer
+    /// The peer's address, stamped on every request as ``HTTPRequest/clientAddress``.
+    let peerAddress: String?
     private var parser: HTTPRequestParser
     private var slots: [Slot] = []
     private var nextSequence: UInt64 = 0
@@ -33,11 +35,12 @@ public final class HTTPConnection {
     /// When the current partial request started, for the header and body timeouts.
     private(set) var partialSince: Double?
 
-    /// A connection with nothing received; `refusals` renders the answer to a request that
-    /// cannot be parsed.
-    public init(limits: HTTPLimits, refusals: @escaping HTTPRefusalRenderer) {
+    /// A connection from `peerAddress` with nothing received; `refusals` renders the answer to a
+    /// request that cannot be parsed.
+    public init(limits: HTTPLimits, refusals: @escaping HTTPRefusalRenderer, peerAddress: String? = nil) {
         self.limits = limits
         self.refusals = refusals
+        self.peerAddress = peerAddress
         self.parser = HTTPRequestParser(limits: limits)
     }
 
@@ -72,7 +75,8 @@ public final class HTTPConnection {
                 partialSince = parser.hasPartialRequest ? (partialSince ?? now) : nil
                 sendContinueIfAsked()
                 return requests
-            case .request(let request):
+            case .request(var request):
+                request.clientAddress = peerAddress
                 partialSince = nil
                 continueSent = false
                 let keepAlive = request.keepAlive

@@ -16,6 +16,8 @@ public struct RESTRoute: Sendable {
 
     /// The limit a call counts against: its tool's (``RateLimitClass/of(tool:)``).
     public var limit: RateLimitClass { .of(tool: tool) }
+    /// The scope a key needs for the route: its tool's (``APIKeyScope/required(tool:)``).
+    public var scope: APIKeyScope { .required(tool: tool) }
 
     /// Where a route's tool arguments come from.
     public enum ArgumentSource: Sendable {
