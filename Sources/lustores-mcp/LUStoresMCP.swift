@@ -124,19 +124,7 @@ struct LUStoresMCP {
         case .check:
             exit(await CheckCommand.run(client: .local(registry), options: options.client, resourceWarning: configuration.thresholds))
         case .test(let type):
-            // Ctrl-C (or SIGTERM) stops the suite's process group too, then exits 128 + the signal.
-            let sources = [SIGINT, SIGTERM].map { signalNumber in
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-                source.setEventHandler {
-                    Task {
-                        await testRunner.shutdown()
-                        exit(128 + signalNumber)
-                    }
-                }
-                source.resume()
-                return source
-            }
+            let sources = stopRunsOnSignals(testRunner)
             let status = await TestCommand.run(type: type, client: .local(registry), options: options.client)
             _ = sources
             // A run still going at --timeout is stopped with its process group, recorded as interrupted.
@@ -177,6 +165,24 @@ struct LUStoresMCP {
         }
         // Running suites are stopped with their process groups and recorded as interrupted.
         await testRunner.shutdown()
+    }
+
+    /// Ctrl-C (or SIGTERM) during `test`: the suite's process group is stopped too, then the process
+    /// exits 128 + the signal. (Not in `main`, whose closures would be main-actor isolated: the
+    /// handlers run on a global queue.)
+    static func stopRunsOnSignals(_ testRunner: TestRunner) -> [DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { signalNumber in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { @Sendable in
+                Task {
+                    await testRunner.shutdown()
+                    exit(128 + signalNumber)
+                }
+            }
+            source.resume()
+            return source
+        }
     }
 
     /// `check` answers every failure as a monitoring plugin: one UNKNOWN line on stdout, exit 3.
