@@ -200,8 +200,13 @@ struct DemoSchedule: Sendable {
                 let full = Double(wholeDay ? 86_400 : Self.closing - Self.opening)
                 candidates.append((day, open, Int(close - open), quiet * seasonal * jitter * Double(close - open) / full))
             }
-            let counts = Self.apportion(options.sales, weights: candidates.map(\.weight),
+            var counts = Self.apportion(options.sales, weights: candidates.map(\.weight),
                                         minimumEach: options.sales >= candidates.count ? 1 : 0)
+            if options.sales > 0, options.sales < candidates.count, counts.last == 0 {
+                // Too few sales for every day: today still gets one, taken from the busiest day.
+                counts[counts.indices.max { counts[$0] < counts[$1] }!] -= 1
+                counts[counts.count - 1] = 1
+            }
             if zip(candidates, counts).allSatisfy({ $0.length >= $1 }) {
                 days = zip(candidates, counts).map { Day(day: $0.day, start: $0.start, length: $0.length, count: $1) }
                 return
