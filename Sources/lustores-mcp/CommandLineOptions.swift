@@ -11,7 +11,12 @@ struct CommandLineOptions: Equatable {
         case doctor
         /// `keys new`: a new random API key and its keys-file line.
         case newKey(name: String, scopes: String)
-        case help
+        /// `check`: the monitoring plugin (``ClientOptions``).
+        case check
+        /// `test TYPE`: the CI client (``ClientOptions``).
+        case test(type: String)
+        /// `help [COMMAND]`, or `--help` anywhere: the usage of one command, or of all.
+        case help(topic: String?)
         case version
     }
 
@@ -28,6 +33,8 @@ struct CommandLineOptions: Equatable {
     var insecureNoAuth = false
     /// `--read-only`: no `run_tests` on any transport.
     var readOnly = false
+    /// `check` and `test` only.
+    var client = ClientOptions()
 
     /// What `demo-data` was asked for; nil means the default.
     struct DemoDataRequest: Equatable {
@@ -52,9 +59,16 @@ struct CommandLineOptions: Equatable {
     /// Flags only `keys new` takes.
     static let keysFlags: Set<String> = ["--name", "--scopes"]
 
+    /// Every command, as typed.
+    static let commandNames = ["serve", "http", "call", "import", "demo-data", "doctor", "check", "test", "keys", "help"]
+
     /// Parses `arguments` (without the program name).
     static func parse(_ arguments: [String]) throws(UsageError) -> CommandLineOptions {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            return CommandLineOptions(command: .help(topic: arguments.first { commandNames.contains($0) }))
+        }
         var options = CommandLineOptions()
+        var clientFlagsSeen: [(flag: String, commands: Set<String>)] = []
         var positional: [String] = []
         var demo = DemoDataRequest()
         var demoFlagsSeen: [String] = []
@@ -64,9 +78,8 @@ struct CommandLineOptions: Equatable {
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
-            if argument == "--help" || argument == "-h" { return CommandLineOptions(command: .help) }
             if argument == "--version" { return CommandLineOptions(command: .version) }
-            guard argument.hasPrefix("--"), argument.count > 2 else {
+            guard (argument.hasPrefix("--") && argument.count > 2) || ClientOptions.shortFlags.contains(argument) else {
                 positional.append(argument)
                 continue
             }
@@ -79,14 +92,21 @@ struct CommandLineOptions: Equatable {
                 options.insecureNoAuth = true
                 continue
             }
+            if ClientOptions.checkSwitches.contains(argument) {
+                clientFlagsSeen.append((argument, ["check"]))
+                options.client.warnOnFailedTests = true
+                continue
+            }
             var name = argument
             var value: String?
             if let equals = argument.firstIndex(of: "=") {
                 name = String(argument[..<equals])
                 value = String(argument[argument.index(after: equals)...])
             }
+            let clientCommands: Set<String> = ClientOptions.sharedFlags.contains(name) ? ["check", "test"]
+                : ClientOptions.checkFlags.contains(name) ? ["check"] : ClientOptions.testFlags.contains(name) ? ["test"] : []
             guard valueFlags.contains(name) || demoDataFlags.contains(name) || httpFlags.contains(name)
-                    || keysFlags.contains(name) else {
+                    || keysFlags.contains(name) || !clientCommands.isEmpty else {
                 throw UsageError(description: "unknown option \(name)")
             }
             if value == nil {
@@ -112,6 +132,9 @@ struct CommandLineOptions: Equatable {
                     throw UsageError(description: "--port must be a number from 0 to 65535")
                 }
                 options.port = port
+            case _ where !clientCommands.isEmpty:
+                clientFlagsSeen.append((name, clientCommands))
+                try options.client.set(name, value)
             default:
                 demoFlagsSeen.append(name)
                 try demo.set(name, value)
@@ -143,6 +166,18 @@ struct CommandLineOptions: Equatable {
         case "demo-data"?:
             guard positional.count == 1 else { throw UsageError(description: "demo-data takes no arguments, only flags") }
             options.command = .demoData(demo)
+        case "check"?:
+            guard positional.count == 1 else { throw UsageError(description: "check takes no arguments, only flags") }
+            options.command = .check
+        case "test"?:
+            guard positional.count == 2 else { throw UsageError(description: "test needs exactly one test type (unit, integration, e2e, sales, system)") }
+            options.command = .test(type: positional[1])
+        case "help"?:
+            guard positional.count <= 2 else { throw UsageError(description: "help takes at most one command name") }
+            if positional.count == 2, !commandNames.contains(positional[1]) {
+                throw UsageError(description: "no command \(positional[1]) (commands: \(commandNames.joined(separator: ", ")))")
+            }
+            options.command = .help(topic: positional.count == 2 ? positional[1] : nil)
         case let other?:
             throw UsageError(description: "unknown command \(other)")
         }
@@ -154,6 +189,10 @@ struct CommandLineOptions: Equatable {
         }
         if let flag = httpFlagsSeen.first, options.command != .http {
             throw UsageError(description: "\(flag) is an option of http only")
+        }
+        let commandName = positional.first ?? "serve"
+        if let seen = clientFlagsSeen.first(where: { !$0.commands.contains(commandName) }) {
+            throw UsageError(description: "\(seen.flag) is an option of \(seen.commands.sorted().joined(separator: " and ")) only")
         }
         return options
     }
@@ -188,6 +227,15 @@ struct CommandLineOptions: Equatable {
                                             the role's rights (warns if it can write), each
                                             table's rows, and the recommended indexes missing
                                             with the CREATE INDEX statement for the owner
+          lustores-mcp check [--url URL] [-w MS] [-c MS] [--warn-on-failed-tests] [--timeout S]
+                                            monitoring plugin (Nagios, Icinga): one status line
+                                            with perfdata; exit 0 OK, 1 WARNING, 2 CRITICAL,
+                                            3 UNKNOWN
+          lustores-mcp test TYPE [--url URL] [--junit FILE] [--json FILE]
+                            [--min-coverage lines=80,branches=70] [--timeout S]
+                                            CI client: run a suite, wait, print a summary; exit 0
+                                            all passed, 1 failed, 2 usage, 3 server unreachable
+          lustores-mcp help [COMMAND]       this help, or one command's (also COMMAND --help)
 
         Options (after the command):
           --database PATH       SQLite database (env LUSTORES_DATABASE; default

@@ -6,8 +6,9 @@ import Glibc
 #endif
 
 /// An HTTP/1.1 server on POSIX sockets: `eventLoops` `epoll` event loops, each on a thread of
-/// its own with its own listening socket on the shared port (`SO_REUSEPORT`: the kernel spreads
-/// connections), own every socket (non-blocking); each request is answered by the handler in a
+/// its own, accepting from one listening socket (each loop holds its own descriptor of it; never
+/// `SO_REUSEPORT`, so a port in use fails at once and no other process can share the port),
+/// own every socket (non-blocking); each request is answered by the handler in a
 /// Swift task whose answer comes back to its loop through a queue and an `eventfd` wake-up.
 ///
 /// Guarantees: no socket operation ever blocks a thread; a slow or idle client costs one
@@ -56,11 +57,10 @@ public final class HTTPListener: Sendable {
         let count = max(1, eventLoops)
         var channels: [LoopChannel] = []
         do {
-            let first = try ListeningSocket.open(host: host, port: port, reusePort: count > 1)
+            let first = try ListeningSocket.open(host: host, port: port)
             channels.append(try LoopChannel(listener: first))
             while channels.count < count {
-                let next = try ListeningSocket.open(host: host, port: first.port, reusePort: true)
-                channels.append(try LoopChannel(listener: next))
+                channels.append(try LoopChannel(listener: try first.duplicate()))
             }
         } catch {
             for channel in channels { channel.close() }
