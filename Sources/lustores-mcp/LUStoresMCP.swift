@@ -107,6 +107,7 @@ struct LUStoresMCP {
             logger.warning("cannot mark interrupted test executions: \(error)")
         }
         let registry = LUStoresTools.registry(monitor: monitor, ledger: ledger, catalog: catalog, testRunner: testRunner)
+        let content = AssistantContent(monitor: monitor, source: source, calendar: configuration.calendar, testRunner: testRunner)
         switch options.command {
         case .call(let tool, let arguments):
             let status = await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments)
@@ -114,19 +115,24 @@ struct LUStoresMCP {
             await testRunner.waitUntilIdle()
             exit(status)
         case .http:
-            let status = await HTTPCommand.run(options: options, registry: registry, configuration: configuration, logger: logger)
+            let status = await HTTPCommand.run(options: options, registry: registry, content: content,
+                                                 configuration: configuration, logger: logger)
             await store.checkpoint()
             exit(status)
         default:
-            await serve(registry: registry, configuration: configuration, logger: logger, testRunner: testRunner)
+            await serve(registry: registry, content: content, configuration: configuration, logger: logger, testRunner: testRunner)
             await store.checkpoint()
             exit(0)
         }
     }
 
-    static func serve(registry: ToolRegistry, configuration: Configuration, logger: Logger, testRunner: TestRunner) async {
+    static func serve(registry: ToolRegistry, content: AssistantContent, configuration: Configuration, logger: Logger,
+                      testRunner: TestRunner) async {
         let server = MCPServer(implementation: LUStoresTools.implementation, instructions: LUStoresTools.instructions,
-                               registry: registry)
+                               registry: registry, resources: AssistantResources.registry(content),
+                               prompts: AssistantPrompts.registry(content))
+        let watch = await content.publishChanges(to: server)
+        defer { watch.cancel() }
         let transport = StdioTransport(server: server)
         var sources: [DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {
