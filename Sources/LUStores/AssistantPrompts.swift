@@ -48,12 +48,12 @@ public enum AssistantPrompts {
                 guard configured.contains(testType) else {
                     throw RequestFailure.invalidArgument("test_type must be one of \(configured.joined(separator: ", ")), not \(SalesArguments.quote(testType))")
                 }
-                var messages: [PromptMessage] = []
+                var messages = [PromptMessage(role: .user, content: .resource(try await statusContents(content)))]
                 if let latest = try await latestTest(content) { messages.append(PromptMessage(role: .user, content: .resource(latest))) }
                 messages.append(PromptMessage(role: .user, content: .text(
                     "Run the \(testType) test suite: call run_tests with test_type \"\(testType)\", then get_test_result with its "
                     + "execution_id and wait_seconds 60 until the status is no longer running. Report how many tests passed and "
-                    + "failed, the duration, and for each failure its name and message; compare with the latest run shown above.")))
+                    + "failed, the duration, and for each failure its name and message; compare with the latest run shown above (the status gives its totals).")))
                 return PromptResult(description: "Run the \(testType) tests", messages: messages)
             },
             Prompt(name: "troubleshoot", title: "Troubleshoot",
