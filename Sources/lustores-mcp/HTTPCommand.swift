@@ -50,6 +50,7 @@ enum HTTPCommand {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
                 logger.info("signal \(signalNumber): draining requests in flight")
+                mcp.closeStreams()
                 server.shutdown()
             }
             source.resume()
