@@ -7,7 +7,7 @@ import ServerSupport
 ///
 /// Validation order: `Host`/`Origin` (421/403), admission (the application's authentication,
 /// 401), method (POST; DELETE with `Mcp-Session-Id` ends a session, without it 400; GET on a
-/// handshake revision opens the session's SSE stream of resource updates; else 405 with `Allow`), `Accept` (406), `Content-Type` (415), JSON (-32700, 400), then for a `tools/call` the
+/// handshake revision with `Mcp-Session-Id` opens the session's SSE stream of resource updates; else 405 with `Allow`), `Accept` (406), `Content-Type` (415), JSON (-32700, 400), then for a `tools/call` the
 /// application's rate limit (429). Then by `ProtocolEra`: no `MCP-Protocol-Version` header or
 /// a handshake revision → the handshake path, with `Mcp-Session-Id` sessions minted at
 /// `initialize` (missing id 400, unknown id 404); any other value → the 2026-07-28 path, where
@@ -58,7 +58,8 @@ public struct MCPEndpoint: HTTPHandler {
         switch request.method {
         case "POST": break
         case "DELETE": return deleteSession(request)
-        case "GET" where ProtocolEra(versionHeader: request.header("mcp-protocol-version").map { $0.trimmingSpaces() }) != .stateless:
+        case "GET" where request.header("mcp-session-id") != nil
+            && ProtocolEra(versionHeader: request.header("mcp-protocol-version").map { $0.trimmingSpaces() }) != .stateless:
             return openNotificationStream(request)
         default:
             var response = Self.rpcError(nil, .invalidRequest("Method Not Allowed: use POST"), status: 405)
@@ -198,14 +199,12 @@ public struct MCPEndpoint: HTTPHandler {
 
     /// GET with `Mcp-Session-Id` (handshake revisions): the session's SSE stream of unsolicited
     /// notifications (`notifications/resources/updated`). Without `Accept: text/event-stream` 406,
-    /// without a session id 400, an unknown session 404.
+    /// an unknown session 404. (A GET without a session id is 405, as before there were streams.)
     private func openNotificationStream(_ request: HTTPRequest) -> HTTPResponse {
         guard request.header("accept")?.lowercased().contains("text/event-stream") == true else {
             return Self.rpcError(nil, .invalidRequest("Not Acceptable: the client must accept text/event-stream"), status: 406)
         }
-        guard let id = request.header("mcp-session-id") else {
-            return Self.rpcError(nil, .invalidRequest("Bad Request: Mcp-Session-Id header is required"), status: 400)
-        }
+        let id = request.header("mcp-session-id") ?? ""
         guard let stream = sessions.openStream(id, now: MonotonicClock.now()) else {
             return Self.rpcError(nil, JSONRPCError(code: -32001, message: "Session not found"), status: 404)
         }

@@ -22,6 +22,9 @@ final class MCPSessionStream: Sendable {
 
     private let state = Mutex(State())
 
+    /// Whether a GET stream is open.
+    var isOpen: Bool { state.withLock { $0.continuation != nil } }
+
     /// Sends `message` as an SSE `message` event, or holds it until a stream opens.
     func send(_ message: JSONValue) {
         let event = MCPEndpoint.event(message)

@@ -77,6 +77,11 @@ public final class MCPSessions: Sendable {
         return stream?.open()
     }
 
+    /// Whether session `id` has a GET stream open.
+    func hasOpenStream(_ id: String) -> Bool {
+        entries.withLock { $0[id]?.stream }?.isOpen ?? false
+    }
+
     /// Ends every session's notification channel and GET stream (server shutdown), so no stream
     /// keeps a connection open; the sessions themselves remain until they expire.
     public func closeStreams() {
