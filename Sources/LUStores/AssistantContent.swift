@@ -7,7 +7,7 @@ import TestExecution
 /// What the resources, prompts and completions of lustores-mcp read: the same monitor, data
 /// source, calendar and test runner as the tools, so a resource says exactly what its tool says.
 ///
-/// Guarantees: every failure reaches the client as a ``RequestFailure`` in product terms (no SQL,
+/// Guarantees: every failure reaches the client as a `RequestFailure` in product terms (no SQL,
 /// path or key); an unknown execution id or an impossible date is `notFound`.
 public struct AssistantContent: Sendable {
     /// `system.status` and the rest of `get_status`.
