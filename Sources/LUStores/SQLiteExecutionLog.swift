@@ -58,6 +58,13 @@ public struct SQLiteExecutionLog: ExecutionLog {
             .compactMap { row in row.first?.stringValue.map { ($0, row.count > 1 ? row[1].stringValue : nil) } }
     }
 
+    /// Reads on the writer (a row just inserted is seen), newest start first, the later row first
+    /// among those started in the same second.
+    public func recentExecutionIDs(limit: Int) async throws -> [String] {
+        try await store.writer.query("SELECT execution_id FROM test_executions ORDER BY started_at DESC, rowid DESC LIMIT ?",
+                                     [.integer(Int64(max(0, limit)))]).compactMap { $0.first?.stringValue }
+    }
+
     /// Updates the row on the writer, only while it is still `running`.
     public func markInterrupted(id: String, completedAt: String, results: String) async throws {
         try await store.writer.run(

@@ -58,6 +58,13 @@ public final class StatusMonitor: Sendable {
     private let thresholds: Thresholds
     private let started = ContinuousClock.now
     private let samples = Mutex(Samples())
+    private let healthWatch = Mutex(HealthWatch())
+
+    /// The health last computed and who wants to hear when it changes.
+    private struct HealthWatch {
+        var latest: String?
+        var observers: [@Sendable (String) -> Void] = []
+    }
 
     /// The sampler (it keeps the previous CPU counters) and its latest figures.
     private struct Samples {
@@ -106,6 +113,7 @@ public final class StatusMonitor: Sendable {
         let busy = busyResources(figures)
         let reason = faults.first
         let health = reason != nil ? "unhealthy" : busy.isEmpty ? "healthy" : "degraded"
+        noteHealth(health)
         let uptime = Int64((clock.now - started).components.seconds)
         var database = JSONObject([("connected", .bool(connected)), ("latency", .double(latency))])
         if let reason { database.append("reason", .string(reason)) }
@@ -128,6 +136,20 @@ public final class StatusMonitor: Sendable {
             let shown = limit == limit.rounded() ? "\(Int(limit))" : "\(limit)"
             return "\(name) \(Int(value.rounded()))% is above its \(shown)% threshold"
         }
+    }
+
+    /// Calls `observer` with the new `system.status` each time a status computation finds it
+    /// different from the previous one (the first computation sets the baseline).
+    public func observeHealthChanges(_ observer: @escaping @Sendable (_ health: String) -> Void) {
+        healthWatch.withLock { $0.observers.append(observer) }
+    }
+
+    private func noteHealth(_ current: String) {
+        let observers = healthWatch.withLock { watch -> [@Sendable (String) -> Void] in
+            defer { watch.latest = current }
+            return watch.latest == nil || watch.latest == current ? [] : watch.observers
+        }
+        for observer in observers { observer(current) }
     }
 
     /// The latest figures if they are fresh (or someone is refreshing them); otherwise a new sample,

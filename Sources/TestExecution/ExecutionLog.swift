@@ -57,6 +57,9 @@ public protocol ExecutionLog: Sendable {
     /// Every execution still `running`: id and stored `results` (which name who runs it).
     func runningExecutions() async throws -> [(id: String, results: String?)]
 
+    /// The ids of the latest `limit` executions of any status, newest start first.
+    func recentExecutionIDs(limit: Int) async throws -> [String]
+
     /// Marks `id` `interrupted` if it is still `running`.
     func markInterrupted(id: String, completedAt: String, results: String) async throws
 }

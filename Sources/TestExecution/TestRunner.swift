@@ -89,6 +89,7 @@ public actor TestRunner {
     private var runningOrder: [String] = []
     private var waiters: [UInt64: Waiter] = [:]
     private var nextWaiter: UInt64 = 0
+    private var finishObservers: [@Sendable (String) -> Void] = []
 
     /// A runner recording into `log` whose built-in suites run `checks`. Call ``recoverInterrupted()``
     /// once before serving.
@@ -230,6 +231,26 @@ public actor TestRunner {
         live[id] = nil
         runningOrder.removeAll { $0 == id }
         wake(executionID: id)
+        for observer in finishObservers { observer(id) }
+    }
+
+    /// Calls `observer` with an execution's id each time one ends, after its outcome is recorded
+    /// (so a read made from the observer sees it).
+    public func observeFinishes(_ observer: @escaping @Sendable (_ executionID: String) -> Void) {
+        finishObservers.append(observer)
+    }
+
+    /// The names of the suites this runner can run, sorted.
+    public nonisolated var testTypes: [String] { settings.suites.keys.sorted() }
+
+    /// The ids of the latest `limit` executions, running or finished, newest start first.
+    public func recentExecutionIDs(limit: Int) async throws(TestRunnerFailure) -> [String] {
+        do {
+            return try await log.recentExecutionIDs(limit: limit)
+        } catch {
+            FileHandle.standardError.write(Data("lustores-mcp: cannot read test executions: \(error)\n".utf8))
+            throw .unavailable(reason: "the database cannot be reached")
+        }
     }
 
     private func checked(_ id: String, _ partial: TestReport) {

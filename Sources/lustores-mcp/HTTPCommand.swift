@@ -11,7 +11,7 @@ import MCPHTTP
 /// (no API keys without `--insecure-no-auth` on loopback; a keys file others can read and a bad
 /// limit are refused earlier, by ``Configuration``).
 enum HTTPCommand {
-    static func run(options: CommandLineOptions, registry: ToolRegistry, configuration: Configuration,
+    static func run(options: CommandLineOptions, registry: ToolRegistry, content: AssistantContent, configuration: Configuration,
                     logger: Logger) async -> Int32 {
         let keys = configuration.http.keys
         let limits = configuration.http.rateLimits
@@ -36,7 +36,10 @@ enum HTTPCommand {
         let gate = AccessGate(keys: keys, allowAnonymous: keys.isEmpty, limiter: RateLimiter(limits: limits), audit: audit)
         let engine = MCPServer(implementation: LUStoresTools.implementation(websiteURL: configuration.websiteURL),
                                instructions: LUStoresTools.instructions,
-                               registry: registry, toolCallObserver: audit?.toolCallObserver(transport: "mcp"))
+                               registry: registry, resources: AssistantResources.registry(content),
+                               prompts: AssistantPrompts.registry(content), toolCallObserver: audit?.toolCallObserver(transport: "mcp"))
+        let watch = await content.publishChanges(to: engine)
+        defer { watch.cancel() }
         let mcp = MCPEndpoint(server: engine, gate: gate, allowedHosts: OriginPolicy(boundHost: options.host))
         let handler = HTTPShimHandler(rest: RESTRouter(registry: registry, gate: gate), mcp: mcp)
         let server: HTTPListener
@@ -54,6 +57,7 @@ enum HTTPCommand {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
                 logger.info("signal \(signalNumber): draining requests in flight")
+                mcp.closeStreams()
                 server.shutdown()
             }
             source.resume()

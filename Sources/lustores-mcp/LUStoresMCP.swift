@@ -122,6 +122,7 @@ struct LUStoresMCP {
             registry = registry.without(["run_tests"])
             logger.info("read-only: run_tests is not served")
         }
+        let content = AssistantContent(monitor: monitor, source: source, calendar: configuration.calendar, testRunner: testRunner)
         switch options.command {
         case .call(let tool, let arguments):
             let status = await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments)
@@ -138,21 +139,26 @@ struct LUStoresMCP {
             await testRunner.shutdown()
             exit(status)
         case .http:
-            let status = await HTTPCommand.run(options: options, registry: registry, configuration: configuration, logger: logger)
+            let status = await HTTPCommand.run(options: options, registry: registry, content: content,
+                                                 configuration: configuration, logger: logger)
             await store.checkpoint()
             exit(status)
         default:
-            await serve(registry: registry, configuration: configuration, logger: logger, testRunner: testRunner)
+            await serve(registry: registry, content: content, configuration: configuration, logger: logger, testRunner: testRunner)
             await store.checkpoint()
             exit(0)
         }
     }
 
-    static func serve(registry: ToolRegistry, configuration: Configuration, logger: Logger, testRunner: TestRunner) async {
+    static func serve(registry: ToolRegistry, content: AssistantContent, configuration: Configuration, logger: Logger,
+                      testRunner: TestRunner) async {
         let audit = AuditWiring.open(configuration, logger: logger)
         let server = MCPServer(implementation: LUStoresTools.implementation(websiteURL: configuration.websiteURL),
                                 instructions: LUStoresTools.instructions,
-                               registry: registry, toolCallObserver: audit?.toolCallObserver(transport: "stdio", only: ["run_tests"]))
+                               registry: registry, resources: AssistantResources.registry(content),
+                               prompts: AssistantPrompts.registry(content), toolCallObserver: audit?.toolCallObserver(transport: "stdio", only: ["run_tests"]))
+        let watch = await content.publishChanges(to: server)
+        defer { watch.cancel() }
         let transport = StdioTransport(server: server)
         var sources: [DispatchSourceSignal] = []
         if let audit { sources.append(AuditWiring.reopenOnHangUp(audit, logger: logger)) }
