@@ -54,14 +54,14 @@ import Testing
 
     @Test func officialSDKAndFastmcpOverHTTP() async throws {
         try await withTemporaryDirectory { directory in
-            let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "assistant-key"])
+            let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "assistant-key-0123456789"])
             #expect(await server.waitForListening())
             let url = "http://127.0.0.1:\(server.port)/mcp"
             for extra in [[], ["--stateless"]] {
-                let (run, summary) = try await Self.python("sdk_http_client.py", [url, "assistant-key", "--features"] + extra, in: directory)
+                let (run, summary) = try await Self.python("sdk_http_client.py", [url, "assistant-key-0123456789", "--features"] + extra, in: directory)
                 Self.expectFeatures(summary?["features"], run)
             }
-            let (run, summary) = try await Self.python("fastmcp_client.py", ["http", url, "assistant-key"], in: directory)
+            let (run, summary) = try await Self.python("fastmcp_client.py", ["http", url, "assistant-key-0123456789"], in: directory)
             Self.expectFeatures(summary, run)
             server.terminate()
             #expect(try await server.finish().0 == 0)
@@ -73,9 +73,9 @@ import Testing
             let (stdio, stdioSummary) = try await Self.python("mcpscore_check.py", ["stdio"] + Self.stdioServer(directory), in: directory)
             #expect(stdio.exit.termination == .exited(0), "\(stdio.stdoutText)\n\(stdio.stderr.suffix(6000))")
             #expect(stdioSummary?["unexpected"] == [])
-            let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "score-key"])
+            let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "score-key-0123456789"])
             #expect(await server.waitForListening())
-            let (http, httpSummary) = try await Self.python("mcpscore_check.py", ["http", "http://127.0.0.1:\(server.port)/mcp", "score-key"],
+            let (http, httpSummary) = try await Self.python("mcpscore_check.py", ["http", "http://127.0.0.1:\(server.port)/mcp", "score-key-0123456789"],
                                                             in: directory)
             #expect(http.exit.termination == .exited(0), "\(http.stdoutText)\n\(http.stderr.suffix(6000))")
             #expect(httpSummary?["unexpected"] == [])
