@@ -28,15 +28,17 @@ enum HTTPCommand {
         } else if options.insecureNoAuth {
             logger.warning("--insecure-no-auth ignored: \(keys) configured")
         }
-        let gate = AccessGate(keys: keys, allowAnonymous: keys.isEmpty, limiter: RateLimiter(limits: limits))
+        let gate = AccessGate(keys: keys, allowAnonymous: keys.isEmpty, limiter: RateLimiter(limits: limits),
+                              failures: FailedAuthentications(logger: logger))
         let engine = MCPServer(implementation: LUStoresTools.implementation, instructions: LUStoresTools.instructions,
                                registry: registry)
         let mcp = MCPEndpoint(server: engine, gate: gate, allowedHosts: OriginPolicy(boundHost: options.host))
         let handler = HTTPShimHandler(rest: RESTRouter(registry: registry, gate: gate), mcp: mcp)
         let server: HTTPListener
         do {
-            server = try HTTPListener(host: options.host, port: options.port, eventLoops: configuration.http.eventLoops,
-                                      handler: handler, refusals: HTTPShimHandler.renderRefusal, logger: logger)
+            server = try HTTPListener(host: options.host, port: options.port, limits: configuration.http.connectionLimits,
+                                      eventLoops: configuration.http.eventLoops, handler: handler,
+                                      refusals: HTTPShimHandler.renderRefusal, trust: gate.trust, logger: logger)
         } catch {
             LUStoresMCP.report(error.description)
             return 1

@@ -15,6 +15,12 @@ public struct HTTPRequest: Sendable, Equatable {
     public var headers: [(name: String, value: String)]
     /// The body, exactly `Content-Length` bytes (empty without one).
     public var body: [UInt8]
+    /// The host of an absolute-form target (`http://HOST/…`), which the parser has checked
+    /// against the `Host` header; nil for the usual origin form.
+    public var authority: String?
+    /// The numeric address of the client that sent the request (`127.0.0.1`, `::1`), as the
+    /// server accepted the connection; empty when it did not come over a socket (tests).
+    public var clientAddress = ""
 
     /// A request as the parser would produce it (for handlers and tests).
     public init(method: String, target: String, path: String, query: String = "", minorVersion: Int = 1,

@@ -7,7 +7,9 @@ import MCPHTTP
 ///
 /// Guarantees: without a matching bearer key the answer is 401 `MCP_AUTH_REQUIRED` with
 /// `WWW-Authenticate: Bearer` (unless the gate was built for `--insecure-no-auth`, when everyone
-/// shares one identity and one set of limits); past the key's limit the answer is 429
+/// shares one identity and one set of limits), or 429 `MCP_RATE_LIMITED` with `Retry-After` once
+/// the client's address is over its limit of failed authentications (``FailedAuthentications``;
+/// a valid key is never refused by it); past the key's limit the answer is 429
 /// `MCP_RATE_LIMITED` with `Retry-After`; admitted requests get the `X-RateLimit-*` headers.
 public struct AccessGate: Sendable {
     /// The verdict on one request.
@@ -24,12 +26,25 @@ public struct AccessGate: Sendable {
     public let allowAnonymous: Bool
     /// The per-key limits.
     public let limiter: RateLimiter
+    /// Failed authentications per client address: counted (``FailedAuthentications/count()``),
+    /// logged, and limited.
+    public let failures: FailedAuthentications
 
-    /// A gate checking `keys` and counting against `limiter`.
-    public init(keys: APIKeys, allowAnonymous: Bool = false, limiter: RateLimiter) {
+    /// A gate checking `keys`, counting against `limiter`, and limiting failed authentications
+    /// with `failures`.
+    public init(keys: APIKeys, allowAnonymous: Bool = false, limiter: RateLimiter,
+                failures: FailedAuthentications = FailedAuthentications()) {
         self.keys = keys
         self.allowAnonymous = allowAnonymous
         self.limiter = limiter
+        self.failures = failures
+    }
+
+    /// Whether `request` carries a valid key: what the HTTP server asks to keep such clients'
+    /// connections open longest under pressure (``HTTPClientTrust``).
+    public var trust: HTTPClientTrust {
+        let keys = self.keys
+        return { request in keys.authenticate(request.header("authorization")) != nil }
     }
 
     /// Authenticates `request`; with `kind`, also counts it against that limit.
@@ -70,8 +85,13 @@ public struct AccessGate: Sendable {
         } else if allowAnonymous && keys.isEmpty {
             identity = -1
         } else {
-            let message = request.header("authorization") == nil ? "an API key is required: Authorization: Bearer <key>"
-                                                                   : "the API key is not valid"
+            let presented = request.header("authorization") != nil
+            if case .limited(let retryAfter) = await failures.record(address: request.clientAddress, keyPresented: presented) {
+                let error = ToolError(.rateLimited, "too many failed authentications from this address",
+                                      details: .init([("limit", .string("authentication"))]))
+                return .unknownKey(.error(error, headers: [("Retry-After", String(retryAfter))]))
+            }
+            let message = presented ? "the API key is not valid" : "an API key is required: Authorization: Bearer <key>"
             return .unknownKey(.error(ToolError(.authRequired, message), headers: [("WWW-Authenticate", "Bearer")]))
         }
         guard let kind else { return .admitted([]) }
