@@ -10,7 +10,7 @@
 /// whitespace before a colon, repeated `Content-Length`, `Content-Length` with
 /// `Transfer-Encoding`, a second `Host`, `Authorization` or `Origin`, `%2F` in the path (never
 /// decoded into a separator) and a fragment in the target are all errors; an absolute-form target
-/// must name the host of the `Host` header (421 otherwise). `Transfer-Encoding: chunked` is refused with 411 (send
+/// must name the host of the `Host` header, ports aside (421 otherwise). `Transfer-Encoding: chunked` is refused with 411 (send
 /// `Content-Length`), any other transfer coding with 501.
 public struct HTTPRequestParser: Sendable {
     /// What ``next()`` found.
@@ -197,7 +197,7 @@ public struct HTTPRequestParser: Sendable {
             // RFC 9112 §3.2.2: the target's authority is the request's host; a Host header
             // naming another is a request meant for someone else, not one to reinterpret.
             if let host = hosts.first {
-                guard host.value.lowercased() == authority.lowercased() else { return .misdirected }
+                guard Self.hostName(host.value) == Self.hostName(authority) else { return .misdirected }
             } else {
                 request.headers.append(("host", authority))
             }
@@ -313,6 +313,13 @@ public struct HTTPRequestParser: Sendable {
             return true
         default: return false
         }
+    }
+
+    /// The host of an authority (`Host:` value or absolute-form), lower-cased, without its port.
+    static func hostName(_ authority: String) -> String {
+        let lower = authority.lowercased()
+        if lower.hasPrefix("["), let close = lower.firstIndex(of: "]") { return String(lower[...close]) }
+        return String(lower.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)[0])
     }
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
