@@ -57,7 +57,7 @@ enum HTTPCommand {
         server.start()
         let shownHost = options.host.contains(":") ? "[\(options.host)]" : options.host
         LUStoresMCP.report("listening on http://\(shownHost):\(server.port)", prefix: false)
-        logger.info("HTTP shim: \(keys), limits status \(limits.status), test execution \(limits.testExecution), data retrieval \(limits.dataRetrieval)")
+        logger.info("HTTP shim: \(keys), limits status \(limits.status), test execution \(limits.testExecution), data retrieval \(limits.dataRetrieval); \(configuration.http.connectionLimits.maxConnectionsPerAddress) connections per client address")
         await server.waitUntilStopped()
         logger.info("stopped; all requests answered")
         _ = sources

@@ -94,7 +94,19 @@ import Glibc
         #expect(await server.child.stderr.wait(within: .seconds(60)) { String(decoding: $0, as: UTF8.self).contains("HTTP shim:") })
         #expect(server.stderrText.contains("test execution 10 per 3600 s"))
         #expect(server.stderrText.contains("limits status 7 per 60 s"))
+        #expect(server.stderrText.contains("256 connections per client address"))
         try await stop(server)
+    }
+
+    @Test func thePerAddressCapIsConfigurable() async throws {
+        let capped = try await startServer(["LUSTORES_HTTP_MAX_CONNECTIONS_PER_ADDRESS": "3"])
+        #expect(await capped.child.stderr.wait(within: .seconds(60)) { String(decoding: $0, as: UTF8.self).contains("HTTP shim:") })
+        #expect(capped.stderrText.contains("; 3 connections per client address"))
+        try await stop(capped)
+        let bad = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": Self.key, "LUSTORES_HTTP_MAX_CONNECTIONS_PER_ADDRESS": "0"])
+        let (status, text) = try await bad.finish()
+        #expect(status == 2)
+        #expect(text.contains("LUSTORES_HTTP_MAX_CONNECTIONS_PER_ADDRESS must be a positive number"))
     }
 }
 
