@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HTTPServer
 import JSONRPC
 import LUStores
 import MCP
@@ -27,7 +28,9 @@ struct LUStoresMCP {
         case .version:
             FileHandle.standardOutput.write(Data("\(LUStoresVersion.serverName) \(LUStoresVersion.current)\n".utf8))
             exit(0)
-        case .serve, .call, .demoData, .importFile, .http, .doctor:
+        case .http:
+            MallocArenas.limit()
+        case .serve, .call, .demoData, .importFile, .doctor:
             break
         }
         let configuration: Configuration
