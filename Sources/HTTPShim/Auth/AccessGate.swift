@@ -41,7 +41,7 @@ public struct AccessGate: Sendable {
     }
 
     /// Whether `request` carries a valid key: what the HTTP server asks to keep such clients'
-    /// connections open longest under pressure (``HTTPClientTrust``).
+    /// connections open longest under pressure (`HTTPClientTrust`).
     public var trust: HTTPClientTrust {
         let keys = self.keys
         return { request in keys.authenticate(request.header("authorization")) != nil }
