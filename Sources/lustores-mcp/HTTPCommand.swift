@@ -33,7 +33,8 @@ enum HTTPCommand {
                            + "replace them with hashed, scoped lines from lustores-mcp keys new")
         }
         let audit = AuditWiring.open(configuration, logger: logger)
-        let gate = AccessGate(keys: keys, allowAnonymous: keys.isEmpty, limiter: RateLimiter(limits: limits), audit: audit)
+        let gate = AccessGate(keys: keys, allowAnonymous: keys.isEmpty, limiter: RateLimiter(limits: limits), audit: audit,
+                              failures: FailedAuthentications(logger: logger))
         let engine = MCPServer(implementation: LUStoresTools.implementation(websiteURL: configuration.websiteURL),
                                instructions: LUStoresTools.instructions,
                                registry: registry, resources: AssistantResources.registry(content),
@@ -44,8 +45,9 @@ enum HTTPCommand {
         let handler = HTTPShimHandler(rest: RESTRouter(registry: registry, gate: gate), mcp: mcp)
         let server: HTTPListener
         do {
-            server = try HTTPListener(host: options.host, port: options.port, eventLoops: configuration.http.eventLoops,
-                                      handler: handler, refusals: HTTPShimHandler.renderRefusal, logger: logger)
+            server = try HTTPListener(host: options.host, port: options.port, limits: configuration.http.connectionLimits,
+                                      eventLoops: configuration.http.eventLoops, handler: handler,
+                                      refusals: HTTPShimHandler.renderRefusal, trust: gate.trust, logger: logger)
         } catch {
             LUStoresMCP.report(error.description)
             return 1
@@ -66,7 +68,7 @@ enum HTTPCommand {
         server.start()
         let shownHost = options.host.contains(":") ? "[\(options.host)]" : options.host
         LUStoresMCP.report("listening on http://\(shownHost):\(server.port)", prefix: false)
-        logger.info("HTTP shim: \(keys), limits status \(limits.status), test execution \(limits.testExecution), data retrieval \(limits.dataRetrieval)")
+        logger.info("HTTP shim: \(keys), limits status \(limits.status), test execution \(limits.testExecution), data retrieval \(limits.dataRetrieval); \(configuration.http.connectionLimits.maxConnectionsPerAddress) connections per client address")
         await server.waitUntilStopped()
         logger.info("stopped; all requests answered")
         _ = sources

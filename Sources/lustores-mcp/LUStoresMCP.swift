@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import HTTPShim
+import HTTPServer
 import JSONRPC
 import LUStores
 import MCP
@@ -34,7 +35,9 @@ struct LUStoresMCP {
             exit(0)
         case .newKey(let name, let scopes):
             exit(KeysCommand.newKey(name: name, scopes: scopes))
-        case .serve, .call, .demoData, .importFile, .http, .doctor, .check, .test:
+        case .http:
+            MallocArenas.limit()
+        case .serve, .call, .demoData, .importFile, .doctor, .check, .test:
             break
         }
         let configuration: Configuration

@@ -19,6 +19,9 @@ public struct HTTPRequest: Sendable, Equatable {
     /// it, nil for a request not read from a socket. The one place that names the client: a layer
     /// trusting a reverse proxy replaces it with the forwarded address before handlers read it.
     public var clientAddress: String?
+    /// The host of an absolute-form target (`http://HOST/…`), which the parser has checked
+    /// against the `Host` header; nil for the usual origin form.
+    public var authority: String?
 
     /// A request as the parser would produce it (for handlers and tests).
     public init(method: String, target: String, path: String, query: String = "", minorVersion: Int = 1,

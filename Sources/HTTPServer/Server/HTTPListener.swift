@@ -13,8 +13,13 @@ import Glibc
 ///
 /// Guarantees: no socket operation ever blocks a thread; a slow or idle client costs one
 /// descriptor and its buffers, never a thread, so it cannot hold up others; every limit of
-/// ``HTTPLimits`` is enforced (timeouts to within ``sweepInterval``); past
-/// ``HTTPLimits/maxConnections`` (all loops together) a new connection gets 503 and is closed;
+/// ``HTTPLimits`` is enforced (timeouts to within ``sweepInterval``; a connection that sends
+/// nothing is closed after the header timeout, not the idle one); past
+/// ``HTTPLimits/maxConnections`` (all loops together) or
+/// ``HTTPLimits/maxConnectionsPerAddress``, the loop that accepted the new connection closes its
+/// most expendable one in the same scope (never sent a whole request, then idle without a
+/// credential, then idle, oldest first; never one with an answer owed), or if it has none
+/// answers the new one 503 and closes it;
 /// ``shutdown()`` stops accepting, closes idle connections, answers every request already
 /// received (the last answer of each connection with `Connection: close`), then stops, within
 /// ``HTTPLimits/drainTimeoutSeconds``. What the server answers by itself (a request it cannot
@@ -38,6 +43,10 @@ public final class HTTPListener: Sendable {
     let channels: [LoopChannel]
     /// Connections open across all loops, for the cap.
     let openConnections = Atomic<Int>(0)
+    /// Connections open per client address across all loops, for the per-address cap.
+    let connectionsByAddress = Mutex<[String: Int]>([:])
+    /// Whether a request proves its client (nil: none does).
+    let trust: HTTPClientTrust?
     private let lifecycle = Mutex<Lifecycle>(Lifecycle())
 
     private struct Lifecycle: ~Copyable {
@@ -52,7 +61,7 @@ public final class HTTPListener: Sendable {
     /// (plain text unless the application has an error format).
     public init(host: String, port: Int, limits: HTTPLimits = HTTPLimits(), eventLoops: Int = 2,
                 handler: some HTTPHandler, refusals: @escaping HTTPRefusalRenderer = HTTPRefusal.plainText,
-                logger: Logger? = nil) throws(HTTPServerError) {
+                trust: HTTPClientTrust? = nil, logger: Logger? = nil) throws(HTTPServerError) {
         Self.raiseDescriptorLimit(to: limits.maxConnections + 64)
         let count = max(1, eventLoops)
         var channels: [LoopChannel] = []
@@ -72,6 +81,7 @@ public final class HTTPListener: Sendable {
         self.limits = limits
         self.handler = handler
         self.refusals = refusals
+        self.trust = trust
         self.logger = logger
     }
 
@@ -116,6 +126,15 @@ public final class HTTPListener: Sendable {
                 return false
             }
             if done { continuation.resume() }
+        }
+    }
+
+    /// Adds `delta` to the connections open from `address`; returns the count after it.
+    func countConnection(from address: String, _ delta: Int) -> Int {
+        connectionsByAddress.withLock { table in
+            let count = (table[address] ?? 0) + delta
+            table[address] = count > 0 ? count : nil
+            return count
         }
     }
 

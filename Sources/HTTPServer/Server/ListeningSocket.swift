@@ -66,3 +66,24 @@ struct ListeningSocket: Sendable {
 
 /// `strerror(errno)`.
 func errnoText() -> String { String(cString: strerror(errno)) }
+
+/// The numeric form of an accepted peer's address (`203.0.113.9`, `2001:db8::1`).
+func numericAddress(_ storage: sockaddr_storage) -> String {
+    var storage = storage
+    var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+    let family = Int32(storage.ss_family)
+    let converted: UnsafePointer<CChar>? = withUnsafePointer(to: &storage) { pointer in
+        if family == AF_INET {
+            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                withUnsafePointer(to: address.pointee.sin_addr) { inet_ntop(AF_INET, $0, &text, socklen_t(text.count)) }
+            }
+        } else if family == AF_INET6 {
+            return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                withUnsafePointer(to: address.pointee.sin6_addr) { inet_ntop(AF_INET6, $0, &text, socklen_t(text.count)) }
+            }
+        }
+        return nil
+    }
+    guard converted != nil else { return "unknown" }
+    return text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+}

@@ -12,6 +12,9 @@ import MCPHTTP
 /// ``APIKey/anonymous`` with every scope and one set of limits); a key without the scope the
 /// call needs gets 403 `MCP_FORBIDDEN` before its limit is counted; past the key's limit the answer
 /// is 429 `MCP_RATE_LIMITED` with `Retry-After`; admitted requests get the `X-RateLimit-*` headers.
+/// Once a client's address is over its limit of failed authentications (``FailedAuthentications``)
+/// its unauthenticated requests get 429 with `Retry-After` instead of 401; a valid key is never
+/// refused by that limit.
 public struct AccessGate: Sendable {
     /// The verdict on one request.
     public enum Admission: Sendable {
@@ -30,12 +33,26 @@ public struct AccessGate: Sendable {
     /// Where calls and failed authentications are recorded, if anywhere.
     public let audit: AuditLog?
 
-    /// A gate checking `keys` and counting against `limiter`, recording to `audit`.
-    public init(keys: APIKeys, allowAnonymous: Bool = false, limiter: RateLimiter, audit: AuditLog? = nil) {
+    /// Failed authentications per client address: counted (``FailedAuthentications/count()``),
+    /// logged, and limited.
+    public let failures: FailedAuthentications
+
+    /// A gate checking `keys` and counting against `limiter`, recording to `audit`, and limiting
+    /// failed authentications with `failures`.
+    public init(keys: APIKeys, allowAnonymous: Bool = false, limiter: RateLimiter, audit: AuditLog? = nil,
+                failures: FailedAuthentications = FailedAuthentications()) {
         self.keys = keys
         self.allowAnonymous = allowAnonymous
         self.limiter = limiter
         self.audit = audit
+        self.failures = failures
+    }
+
+    /// Whether `request` carries a valid key: what the HTTP server asks to keep such clients'
+    /// connections open longest under pressure (`HTTPClientTrust`).
+    public var trust: HTTPClientTrust {
+        let keys = self.keys
+        return { request in keys.authenticate(request.header("authorization")) != nil }
     }
 
     /// The key `request` presents (or ``APIKey/anonymous`` when anonymous callers are allowed),
@@ -48,7 +65,7 @@ public struct AccessGate: Sendable {
     /// Authenticates `request`; with `scope`, checks the key has it; with `kind`, counts it
     /// against that limit.
     public func admit(_ request: HTTPRequest, scope: APIKeyScope?, kind: RateLimitClass?) async -> Admission {
-        guard let key = authenticated(request, transport: "rest") else { return .refused(Self.unauthorized(request)) }
+        guard let key = authenticated(request, transport: "rest") else { return .refused(await unauthorized(request)) }
         if let scope, !key.allows(scope) { return .refused(.error(Self.forbidden(scope))) }
         guard let kind else { return .admitted(key: key, headers: []) }
         let decision = await limiter.consume(identity: key.position, kind: kind)
@@ -61,7 +78,7 @@ public struct AccessGate: Sendable {
     /// (``RateLimitClass/of(tool:)``), as its REST twin. A refused call is recorded here, since
     /// the engine never sees it.
     public func admitMCP(_ request: HTTPRequest, tool: String?) async -> MCPAdmission {
-        guard let key = authenticated(request, transport: "mcp") else { return .refused(Self.unauthorized(request)) }
+        guard let key = authenticated(request, transport: "mcp") else { return .refused(await unauthorized(request)) }
         guard let tool else { return .admitted }
         let scope = APIKeyScope.required(tool: tool)
         guard key.allows(scope) else {
@@ -100,7 +117,14 @@ public struct AccessGate: Sendable {
                                  route: "\(request.method) \(request.path)", outcome: code.rawValue, status: code.httpStatus))
     }
 
-    private static func unauthorized(_ request: HTTPRequest) -> HTTPResponse {
+    /// 401, or 429 once the request's address is over its limit of failed authentications.
+    private func unauthorized(_ request: HTTPRequest) async -> HTTPResponse {
+        let presented = request.header("authorization") != nil
+        if case .limited(let retryAfter) = await failures.record(address: request.clientAddress ?? "", keyPresented: presented) {
+            let error = ToolError(.rateLimited, "too many failed authentications from this address",
+                                  details: .init([("limit", .string("authentication"))]))
+            return .error(error, headers: [("Retry-After", String(retryAfter))])
+        }
         let message = request.header("authorization") == nil ? "an API key is required: Authorization: Bearer <key>"
                                                                : "the API key is not valid"
         return .error(ToolError(.authRequired, message), headers: [("WWW-Authenticate", "Bearer")])
