@@ -1,3 +1,4 @@
+import Foundation
 import JSONRPC
 import Testing
 #if canImport(Glibc)
@@ -71,6 +72,28 @@ import Glibc
             #expect(answers.values.allSatisfy { $0.count == 1 }, "an id was answered twice")
             #expect(Set(answers.keys).isSubset(of: Set((0...3000).map { String($0) })))
             #expect(answers.values.allSatisfy { $0[0]["error"] == nil }, "requests read before the signal are answered normally")
+        }
+    }
+
+    /// libpq is loaded with dlopen only when a PostgreSQL database is configured: a server on its
+    /// SQLite store maps no libpq (nor the Kerberos, LDAP and TLS libraries it would drag in), which
+    /// keeps cold start short.
+    @Test func aServerOnSQLiteMapsNoLibpq() async throws {
+        try await withTemporaryDirectory { directory in
+            let server = try startServer(in: directory)
+            _ = await server.send(Self.initialize + Self.pipelined(1))
+            let answered = await server.stdout?.wait(within: .seconds(30)) { bytes in
+                String(decoding: bytes, as: UTF8.self).contains("\"id\":1,")
+            }
+            #expect(answered == true, "get_status was not answered")
+            // /proc files report size 0: read to the end rather than by the announced size.
+            let mapsFile = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/\(server.pid)/maps"))
+            let maps = String(decoding: try mapsFile.readToEnd() ?? Data(), as: UTF8.self)
+            try mapsFile.close()
+            _ = await server.send("", close: true)
+            _ = try await server.finish(within: .seconds(10))
+            #expect(maps.contains("libsqlite3"), "the maps were read from the live server")
+            #expect(!maps.contains("libpq"), "libpq is mapped although no PostgreSQL database is configured")
         }
     }
 
