@@ -10,6 +10,7 @@ public struct ToolRegistry: Sendable {
     public let tools: [Tool]
     private let positions: [String: Int]
     private let invalidArguments: @Sendable (SchemaViolation) -> ToolError
+    private var observer: (@Sendable (_ tool: String, _ outcome: ToolOutcome, _ seconds: Double) -> Void)?
 
     /// A registry of `tools`. `invalidArguments` turns a schema violation into the tool error the
     /// client receives (its wording and details are the application's).
@@ -29,12 +30,30 @@ public struct ToolRegistry: Sendable {
         positions[name].map { tools[$0] }
     }
 
-    /// Validates `arguments` against the tool's input schema, then runs its handler.
+    /// Validates `arguments` against the tool's input schema, then runs its handler. The
+    /// observer, if any, is told of every call that ends, rejected arguments included.
     public func call(_ tool: Tool, arguments: JSONObject, context: ToolContext) async -> ToolOutcome {
+        guard let observer else { return await validatedCall(tool, arguments: arguments, context: context) }
+        let started = MonotonicClock.now()
+        let outcome = await validatedCall(tool, arguments: arguments, context: context)
+        observer(tool.name, outcome, MonotonicClock.now() - started)
+        return outcome
+    }
+
+    private func validatedCall(_ tool: Tool, arguments: JSONObject, context: ToolContext) async -> ToolOutcome {
         if let violation = SchemaValidator.validate(.object(arguments), against: tool.inputSchema) {
             return .failure(invalidArguments(violation))
         }
         return await tool.handler(arguments, context)
+    }
+
+    /// The same tools, with `observer` told of each call's tool name, outcome and duration in
+    /// seconds once it ends (one transport's registry, counted for the metrics). Replaces any
+    /// observer this registry had.
+    public func observed(by observer: @escaping @Sendable (_ tool: String, _ outcome: ToolOutcome, _ seconds: Double) -> Void) -> ToolRegistry {
+        var copy = self
+        copy.observer = observer
+        return copy
     }
 
     /// One page of `tools/list`: at most `pageSize` tools from `cursor` on, and `nextCursor` when

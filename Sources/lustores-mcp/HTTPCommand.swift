@@ -5,6 +5,7 @@ import HTTPShim
 import LUStores
 import MCP
 import MCPHTTP
+import TestExecution
 
 /// `lustores-mcp http`: the REST shim and `/mcp` on one HTTP/1.1 server. Returns the exit status:
 /// 0 after a SIGTERM/SIGINT drain, 1 when the address cannot be bound, 2 for bad configuration
@@ -12,7 +13,7 @@ import MCPHTTP
 /// limit are refused earlier, by ``Configuration``).
 enum HTTPCommand {
     static func run(options: CommandLineOptions, registry: ToolRegistry, configuration: Configuration,
-                    logger: Logger) async -> Int32 {
+                    operations: Operations, logger: Logger) async -> Int32 {
         let keys = configuration.http.keys
         let limits = configuration.http.rateLimits
         if keys.isEmpty {
@@ -28,11 +29,14 @@ enum HTTPCommand {
         } else if options.insecureNoAuth {
             logger.warning("--insecure-no-auth ignored: \(keys) configured")
         }
-        let gate = AccessGate(keys: keys, allowAnonymous: keys.isEmpty, limiter: RateLimiter(limits: limits))
+        let metrics = operations.metrics
+        let gate = AccessGate(keys: keys, allowAnonymous: keys.isEmpty, limiter: RateLimiter(limits: limits), metrics: metrics)
         let engine = MCPServer(implementation: LUStoresTools.implementation, instructions: LUStoresTools.instructions,
-                               registry: registry)
+                               registry: metrics.observing(registry, transport: "mcp"))
         let mcp = MCPEndpoint(server: engine, gate: gate, allowedHosts: OriginPolicy(boundHost: options.host))
-        let handler = HTTPShimHandler(rest: RESTRouter(registry: registry, gate: gate), mcp: mcp)
+        let routes = OperationsRoutes(metrics: metrics, monitor: operations.monitor, testRunner: operations.testRunner, gate: gate)
+        let handler = HTTPShimHandler(rest: RESTRouter(registry: metrics.observing(registry, transport: "rest"), gate: gate), mcp: mcp,
+                                      operations: routes, trustedProxies: configuration.http.trustedProxies, logger: logger)
         let server: HTTPListener
         do {
             server = try HTTPListener(host: options.host, port: options.port, eventLoops: configuration.http.eventLoops,
@@ -60,6 +64,13 @@ enum HTTPCommand {
         logger.info("stopped; all requests answered")
         _ = sources
         return 0
+    }
+
+    /// What the operations routes read: the counts, the database's state, the running executions.
+    struct Operations {
+        let metrics: ShimMetrics
+        let monitor: StatusMonitor
+        let testRunner: TestRunner
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -13,6 +13,9 @@ struct HTTPSettings {
     var rateLimits = RateLimits()
     /// Event loop threads: `LUSTORES_HTTP_EVENT_LOOPS`, clamped to 1…16 (default 2).
     var eventLoops = 2
+    /// `LUSTORES_TRUSTED_PROXIES` (comma-separated) over the file's `trusted_proxies`: the
+    /// reverse proxies whose `X-Forwarded-For` names the client.
+    var trustedProxies = TrustedProxies.none
 
     static func load(variables: [String: String], file: JSONObject) throws(Configuration.Failure) -> HTTPSettings {
         var settings = HTTPSettings()
@@ -41,6 +44,15 @@ struct HTTPSettings {
                 throw Configuration.Failure(description: "\(variable) must be N or N/SECONDS with positive numbers, not \(text)")
             }
             settings.rateLimits[kind] = limit
+        }
+        var proxies = file["trusted_proxies"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        if let list = variables["LUSTORES_TRUSTED_PROXIES"], !list.isEmpty {
+            proxies = list.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+        }
+        do {
+            settings.trustedProxies = try TrustedProxies(proxies)
+        } catch {
+            throw Configuration.Failure(description: error.description)
         }
         if let loops = variables["LUSTORES_HTTP_EVENT_LOOPS"].flatMap(Int.init) { settings.eventLoops = min(16, max(1, loops)) }
         return settings

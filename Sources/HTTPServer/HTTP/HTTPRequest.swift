@@ -15,6 +15,13 @@ public struct HTTPRequest: Sendable, Equatable {
     public var headers: [(name: String, value: String)]
     /// The body, exactly `Content-Length` bytes (empty without one).
     public var body: [UInt8]
+    /// The address of the connection's peer (`127.0.0.1`, `2001:db8::1`), set by the server; nil
+    /// for a request that did not come from a socket. Behind a reverse proxy this is the proxy.
+    public var peerAddress: String?
+    /// The client's address, the one place everything that names a caller reads it from (logs,
+    /// per-address limits): the server sets it to ``peerAddress``, and an application that trusts
+    /// the peer as a proxy replaces it with the address the proxy forwarded. Nil when unknown.
+    public var clientAddress: String?
 
     /// A request as the parser would produce it (for handlers and tests).
     public init(method: String, target: String, path: String, query: String = "", minorVersion: Int = 1,

@@ -10,6 +10,8 @@ final class EventLoop {
         let descriptor: Int32
         let id: UInt64
         let connection: HTTPConnection
+        /// The peer's address, given to each of its requests as ``HTTPRequest/peerAddress``.
+        let peerAddress: String?
         var lastActivity: Double
         var stalledSince: Double?
         var interest: UInt32 = 0
@@ -22,10 +24,11 @@ final class EventLoop {
         /// complete; cancelled if the connection closes first.
         var tasks: [UInt64: Task<Void, Never>] = [:]
 
-        init(descriptor: Int32, id: UInt64, connection: HTTPConnection, now: Double) {
+        init(descriptor: Int32, id: UInt64, connection: HTTPConnection, peerAddress: String?, now: Double) {
             self.descriptor = descriptor
             self.id = id
             self.connection = connection
+            self.peerAddress = peerAddress
             self.lastActivity = now
         }
     }
@@ -96,7 +99,13 @@ final class EventLoop {
     private func acceptClients(now: Double) {
         guard !draining else { return }
         while true {
-            let descriptor = accept4(channel.listener.descriptor, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+            var peer = sockaddr_storage()
+            var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let descriptor = withUnsafeMutablePointer(to: &peer) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    accept4(channel.listener.descriptor, $0, &peerLength, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+                }
+            }
             if descriptor < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM {
@@ -112,7 +121,8 @@ final class EventLoop {
             }
             var one: Int32 = 1
             setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let client = Client(descriptor: descriptor, id: nextID, connection: HTTPConnection(limits: server.limits, refusals: server.refusals), now: now)
+            let client = Client(descriptor: descriptor, id: nextID, connection: HTTPConnection(limits: server.limits, refusals: server.refusals),
+                                peerAddress: PeerAddress.text(of: peer), now: now)
             nextID += 1
             clients[descriptor] = client
             byID[client.id] = descriptor
@@ -190,7 +200,9 @@ final class EventLoop {
         let server = self.server
         let channel = self.channel
         let id = client.id
-        for (sequence, request) in requests {
+        for (sequence, var request) in requests {
+            request.peerAddress = client.peerAddress
+            request.clientAddress = client.peerAddress
             client.tasks[sequence] = Task {
                 await HTTPResponseEvent.run(server.handler, request) { event in
                     channel.post(connection: id, sequence: sequence, event: event)

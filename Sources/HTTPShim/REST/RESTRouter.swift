@@ -26,10 +26,19 @@ public struct RESTRouter: Sendable {
     /// Whether `path` belongs to the REST API.
     public static func owns(_ path: String) -> Bool { path == "/api/mcp" || path.hasPrefix("/api/mcp/") }
 
+    /// The routes whose pattern `path` matches (one per method), with the segments captured.
+    static func matches(_ path: String) -> [(RESTRoute, [(String, String)])] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0 }
+        return RESTRoute.all.compactMap { route in route.match(segments).map { (route, $0) } }
+    }
+
     /// The answer to a request for a path under `/api/mcp`.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0 }
-        let matches = RESTRoute.all.compactMap { route in route.match(segments).map { (route, $0) } }
+        await handle(request, matches: Self.matches(request.path))
+    }
+
+    /// The answer to `request`, whose path ``matches(_:)`` gave `matches`.
+    func handle(_ request: HTTPRequest, matches: [(RESTRoute, [(String, String)])]) async -> HTTPResponse {
         guard !matches.isEmpty else {
             return .error(ToolError(.notFound, "no route for \(request.path)"))
         }
@@ -45,14 +54,23 @@ public struct RESTRouter: Sendable {
         case .refused(let response): return response
         case .admitted(let headers): limitHeaders = headers
         }
-        var response = await call(route, captures: captures, request: request)
-        response.headers.append(contentsOf: limitHeaders)
+        var (response, counted) = await call(route, captures: captures, request: request)
+        if !counted {
+            response.headers.append(contentsOf: await gate.refund(request, kind: route.limit))
+        } else {
+            response.headers.append(contentsOf: limitHeaders)
+        }
         return response
     }
 
-    private func call(_ route: RESTRoute, captures: [(String, String)], request: HTTPRequest) async -> HTTPResponse {
+    /// The answer, and whether the call counts against its limit. Only a test execution can not
+    /// count: it does when it started a run or was refused because one is running, and not when
+    /// it was rejected as invalid (a bad body, an unknown suite), so a CI script's mistakes do not
+    /// use up the hour's quota.
+    private func call(_ route: RESTRoute, captures: [(String, String)], request: HTTPRequest) async -> (HTTPResponse, counted: Bool) {
+        let counts = route.limit != .testExecution
         guard let tool = registry[route.tool] else {
-            return .error(ToolError(.notFound, "\(route.tool) is not available on this server"))
+            return (.error(ToolError(.notFound, "\(route.tool) is not available on this server")), counts)
         }
         var arguments: JSONObject
         switch route.arguments {
@@ -62,43 +80,65 @@ public struct RESTRouter: Sendable {
             } catch {
                 switch error {
                 case .badEncoding(let name):
-                    return .error(ToolError(.invalidRequest, "query parameter \(name) is not valid percent-encoded UTF-8"))
+                    return (.error(ToolError(.invalidRequest, "query parameter \(name) is not valid percent-encoded UTF-8")), counts)
                 case .repeated(let name):
-                    return .error(ToolError(.invalidRequest, "query parameter \(name) is given more than once",
-                                            details: JSONObject([("field", .string(name))])))
+                    return (.error(ToolError(.invalidRequest, "query parameter \(name) is given more than once",
+                                             details: JSONObject([("field", .string(name))]))), counts)
                 }
             }
         case .jsonBody:
-            if let type = request.header("content-type"), !type.lowercased().hasPrefix("application/json") {
-                return .error(ToolError(.invalidRequest, "the body must be application/json"), status: 415)
-            }
-            if request.body.isEmpty {
-                arguments = JSONObject()
-            } else {
-                do {
-                    guard case .object(let object) = try JSONParser.parse(request.body) else {
-                        return .error(ToolError(.invalidRequest, "the body must be a JSON object"))
-                    }
-                    arguments = object
-                } catch {
-                    return .error(ToolError(.invalidRequest, "the body is not valid JSON: \(error)"))
-                }
+            switch Self.jsonBody(request) {
+            case .success(let object): arguments = object
+            case .failure(let refusal): return (refusal.response, counts)
             }
             if !request.query.isEmpty {
-                return .error(ToolError(.invalidRequest, "\(route.path) takes no query parameters"))
+                return (.error(ToolError(.invalidRequest, "\(route.path) takes no query parameters")), counts)
             }
         }
         let context = ToolContext(requestID: nil, revision: ProtocolRevision.latestHandshake)
         let outcome = await registry.call(tool, arguments: arguments, context: context)
         switch outcome {
         case .success(let result):
-            return .json(route.successStatus, result)
+            return (.json(route.successStatus, result), counts)
         case .started(let result, let handle):
             let location = route.followedAt.map { [("Location", $0 + Self.encodeSegment(handle))] } ?? []
-            return .json(route.successStatus, result, headers: location)
+            return (.json(route.successStatus, result, headers: location), true)
         case .failure(let error):
-            return .error(error)
+            return (.error(error), counts || error.code == .testRunning)
         }
+    }
+
+    struct BodyRefusal: Error {
+        let response: HTTPResponse
+    }
+
+    /// The arguments in a JSON object body, whatever content type declares it: `curl -d` sends
+    /// `application/x-www-form-urlencoded` unless told otherwise, and the product's own CI example
+    /// is written that way. An empty body is no arguments. A body that is not JSON is 415 when its
+    /// declared type is not JSON (it is some other format, such as a real form) and 400 when it
+    /// claims to be JSON or declares nothing; JSON that is not an object is 400.
+    static func jsonBody(_ request: HTTPRequest) -> Result<JSONObject, BodyRefusal> {
+        if request.body.isEmpty { return .success(JSONObject()) }
+        let parsed: JSONValue
+        do {
+            parsed = try JSONParser.parse(request.body)
+        } catch {
+            if let type = request.header("content-type"), !isJSON(type) {
+                return .failure(BodyRefusal(response: .error(ToolError(.invalidRequest, "the body must be a JSON object (application/json)"),
+                                                             status: 415)))
+            }
+            return .failure(BodyRefusal(response: .error(ToolError(.invalidRequest, "the body is not valid JSON: \(error)"))))
+        }
+        guard case .object(let object) = parsed else {
+            return .failure(BodyRefusal(response: .error(ToolError(.invalidRequest, "the body must be a JSON object"))))
+        }
+        return .success(object)
+    }
+
+    /// `application/json`, or a `+json` type, parameters aside.
+    static func isJSON(_ contentType: String) -> Bool {
+        let type = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces().lowercased() } ?? ""
+        return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
     }
 
     /// Percent-encodes everything but unreserved characters.

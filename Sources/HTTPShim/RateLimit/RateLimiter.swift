@@ -71,6 +71,16 @@ public actor RateLimiter {
             }
             return (allowed, used, nextFree)
         }
+
+        /// Forgets the newest request recorded. The ring is laid out oldest first again, one
+        /// short of full, so the next request appends; an entry a full ring overwrote was already
+        /// outside the window (that is why it could be overwritten), so nothing counted is lost.
+        mutating func forgetNewest() {
+            guard !times.isEmpty else { return }
+            times = Array(times[head...] + times[..<head])
+            head = 0
+            times.removeLast()
+        }
     }
 
     /// The limit of each class.
@@ -96,5 +106,20 @@ public actor RateLimiter {
         let wait = max(0, nextFree - now)
         return Decision(allowed: allowed, limit: limit.requests, remaining: max(0, limit.requests - used),
                         reset: Int((wallNow + wait).rounded(.up)), retryAfter: allowed ? 0 : max(1, Int(wait.rounded(.up))))
+    }
+
+    /// Takes back the newest request of `identity` that `consume` accepted against `kind`: a call
+    /// that turned out not to count (a test execution refused as invalid). Returns the limit as it
+    /// now stands, for the answer's `X-RateLimit-*` headers.
+    public func refund(identity: Int, kind: RateLimitClass) -> Decision {
+        let key = Key(identity: identity, kind: kind)
+        rings[key]?.forgetNewest()
+        let now = MonotonicClock.now()
+        let limit = limits[kind]
+        let window = Double(limit.windowSeconds)
+        let inWindow = rings[key]?.times.filter { $0 > now - window } ?? []
+        let wait = inWindow.min().map { max(0, $0 + window - now) } ?? 0
+        return Decision(allowed: true, limit: limit.requests, remaining: max(0, limit.requests - inWindow.count),
+                        reset: Int((MonotonicClock.wallNow() + wait).rounded(.up)), retryAfter: 0)
     }
 }
