@@ -86,7 +86,8 @@ import Testing
         // The id in the path is counted under the route's template, never as itself.
         #expect(after["lustores_http_requests_total{code=404,method=GET,route=/api/mcp/test/{execution_id}}"] == 1)
         #expect(!after.keys.contains { $0.contains("test_0000000000000000") })
-        #expect(after["lustores_http_request_duration_seconds_count{method=GET,route=/api/mcp/status}"] == 2)
+        // Two answered and one refused 401, all three timed under the route.
+        #expect(after["lustores_http_request_duration_seconds_count{method=GET,route=/api/mcp/status}"] == 3)
         server.terminate()
         _ = try await server.finish()
     }
