@@ -49,9 +49,12 @@ public struct HTTPShimHandler: HTTPHandler {
     private func route(_ request: HTTPRequest) async -> (response: HTTPResponse, template: String) {
         if RESTRouter.owns(request.path) {
             let matches = RESTRouter.matches(request.path)
-            return (await rest.handle(request, matches: matches), matches.first?.0.path ?? "unmatched")
+            return (await rest.handle(request, matches: matches), matches.first?.route.path ?? "unmatched")
         }
-        if request.path == "/mcp", let mcp { return (await mcp.handle(request), "/mcp") }
+        if request.path == "/mcp", let mcp {
+            // The key's scopes decide what tools/list shows and what the audit line names.
+            return (await ToolCaller.$current.withValue(rest.gate.mcpCaller(request)) { await mcp.handle(request) }, "/mcp")
+        }
         if let operations, OperationsRoutes.paths.contains(request.path) { return (await operations.handle(request), request.path) }
         return (.error(ToolError(.notFound, "no route for \(request.path)")), "unmatched")
     }

@@ -16,6 +16,8 @@ public protocol DataSource: Sendable {
     /// The items matching `filter`, `limit` of them after `offset` (by name, then id), with the
     /// figures of every match and every category name.
     func inventoryPage(_ filter: InventoryFilter, offset: Int64, limit: Int) async throws -> InventoryPage
+    /// Every charge code, by code (byte order), with its validity as days.
+    func chargeCodes() async throws -> [ChargeCodeRecord]
 }
 
 /// A failure of a ``DataSource``, whatever its engine.

@@ -85,10 +85,12 @@ public struct TrustedProxies: Sendable, Equatable {
         return client
     }
 
-    /// The address in `request.clientAddress`'s place for this request: see ``clientAddress(peer:forwardedFor:)``.
+    /// Replaces `request.clientAddress`, which the server set to the connection's peer, with the
+    /// real client's (``clientAddress(peer:forwardedFor:)``). Applied once, before any handler
+    /// reads the address; the server's own per-address connection cap keeps counting the peer.
     public func resolve(_ request: inout HTTPRequest) {
         guard !ranges.isEmpty else { return }
-        request.clientAddress = clientAddress(peer: request.peerAddress, forwardedFor: request.headerValues("x-forwarded-for"))
+        request.clientAddress = clientAddress(peer: request.clientAddress, forwardedFor: request.headerValues("x-forwarded-for"))
     }
 
     /// 16 bytes, IPv4 as IPv4-mapped IPv6; nil when `text` is neither.

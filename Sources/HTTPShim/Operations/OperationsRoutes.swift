@@ -45,7 +45,7 @@ public struct OperationsRoutes: Sendable {
             return database.up ? .json(200, ["status": "ready"], headers: Self.noStore)
                                : .json(503, ["status": "not_ready"], headers: Self.noStore)
         default:
-            if case .refused(let response) = await gate.admit(request, scope: AccessGate.metricsScope) { return response }
+            if case .refused(let response) = await gate.admit(request, scope: .metrics, kind: nil) { return response }
             return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")] + Self.noStore,
                                 body: .bytes(Array(await exposition().utf8)))
         }
@@ -64,6 +64,16 @@ public struct OperationsRoutes: Sendable {
     /// The registry's families, then the figures read at scrape time.
     func exposition() async -> String {
         var out = metrics.registry.exposition()
+        // The gate's own counts, so /metrics and the limits never disagree.
+        let failures = await gate.failures.count()
+        let refusals = await gate.limiter.refusals()
+        MetricsRegistry.header(&out, "lustores_auth_failures_total", "Requests without a valid API key (answered 401, or 429 once their address is over its limit).", "counter")
+        MetricsRegistry.sample(&out, "lustores_auth_failures_total", "", Double(failures.failures))
+        MetricsRegistry.header(&out, "lustores_rate_limited_total", "Requests refused 429 by a limit: a key's limit by class, or the failed-authentication limit of an address.", "counter")
+        for kind in RateLimitClass.allCases {
+            MetricsRegistry.sample(&out, "lustores_rate_limited_total", "limit=\"\(kind.rawValue)\"", Double(refusals[kind] ?? 0))
+        }
+        MetricsRegistry.sample(&out, "lustores_rate_limited_total", "limit=\"authentication\"", Double(failures.refused))
         let running = await testRunner?.runningExecutions.count ?? 0
         let database = await databaseState()
         gauge(&out, "lustores_test_executions_running", "Test executions running now.", Double(running))

@@ -42,13 +42,8 @@ public struct ShimMetrics: Sendable {
             .init(name: Name.toolCalls, help: "Tool calls ended, by tool, transport (stdio, rest, mcp) and outcome code (ok or the error code).",
                   kind: .counter),
             .init(name: Name.toolDuration, help: "Seconds a tool call took, by tool and transport.", kind: .histogram(buckets: Self.durationBuckets)),
-            .init(name: Name.rateLimited, help: "Requests refused 429 by a rate limit, by limit.", kind: .counter),
-            .init(name: Name.authFailures, help: "Requests refused 401: no API key, or one that is not valid.", kind: .counter),
             .init(name: Name.testExecutions, help: "Test executions ended, by suite and final status.", kind: .counter),
         ])
-        // Shown as 0 from the start, so a rate over them is defined before the first refusal.
-        registry.increment(Name.authFailures, by: 0)
-        for limit in RateLimitClass.allCases { registry.increment(Name.rateLimited, .init(["limit": limit.rawValue]), by: 0) }
     }
 
     /// Counts one answered request.
@@ -74,16 +69,6 @@ public struct ShimMetrics: Sendable {
         registry.observed { tool, outcome, seconds in
             self.toolCalled(tool, transport: transport, outcome: outcome, seconds: seconds)
         }
-    }
-
-    /// Counts a 429 of limit `limit`.
-    public func rateLimited(_ limit: RateLimitClass) {
-        registry.increment(Name.rateLimited, .init(["limit": limit.rawValue]))
-    }
-
-    /// Counts a 401.
-    public func authenticationFailed() {
-        registry.increment(Name.authFailures)
     }
 
     /// Counts a test execution that ended.

@@ -7,10 +7,14 @@ import MCPHTTP
 /// through the registry, answer with its result byte for byte.
 ///
 /// Order of checks: unknown path 404, wrong method 405 `MCP_METHOD_NOT_ALLOWED` with `Allow`, then
-/// missing or wrong key 401,
+/// missing or wrong key 401, then a key without the route's scope 403 `MCP_FORBIDDEN`,
 /// then the rate limit 429, then the arguments (400, from the tool's own validator), then the
 /// tool. Every answer past authentication carries the `X-RateLimit-*` headers. A route whose tool
-/// is not in the registry answers 404 `MCP_NOT_FOUND` naming the tool.
+/// is not in the registry (`run_tests` on a read-only server) answers 404 `MCP_NOT_FOUND` naming
+/// the tool. With an audit log, every answer past authentication is one line (a 401 is the
+/// gate's `auth_failed` line). A test execution counts against its limit only when it starts a
+/// run or is refused because one is running (``TestQuota``): one rejected as invalid gives its
+/// count back, and its `X-RateLimit-*` headers show the limit after the refund.
 public struct RESTRouter: Sendable {
     /// The tools called.
     public let registry: ToolRegistry
@@ -26,10 +30,22 @@ public struct RESTRouter: Sendable {
     /// Whether `path` belongs to the REST API.
     public static func owns(_ path: String) -> Bool { path == "/api/mcp" || path.hasPrefix("/api/mcp/") }
 
-    /// The routes whose pattern `path` matches (one per method), with the segments captured.
-    static func matches(_ path: String) -> [(RESTRoute, [(String, String)])] {
+    /// One route whose pattern a path matches: its position in ``RESTRoute/all`` and the
+    /// segments captured.
+    struct Match {
+        let index: Int
+        let route: RESTRoute
+        let captures: [(String, String)]
+    }
+
+    /// The routes whose pattern `path` matches (one per method).
+    static func matches(_ path: String) -> [Match] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0 }
-        return RESTRoute.all.compactMap { route in route.match(segments).map { (route, $0) } }
+        var matches: [Match] = []
+        for (index, route) in RESTRoute.all.enumerated() {
+            if let captures = route.match(segments) { matches.append(Match(index: index, route: route, captures: captures)) }
+        }
+        return matches
     }
 
     /// The answer to a request for a path under `/api/mcp`.
@@ -38,39 +54,60 @@ public struct RESTRouter: Sendable {
     }
 
     /// The answer to `request`, whose path ``matches(_:)`` gave `matches`.
-    func handle(_ request: HTTPRequest, matches: [(RESTRoute, [(String, String)])]) async -> HTTPResponse {
+    func handle(_ request: HTTPRequest, matches: [Match]) async -> HTTPResponse {
         guard !matches.isEmpty else {
             return .error(ToolError(.notFound, "no route for \(request.path)"))
         }
-        guard let (route, captures) = matches.first(where: { $0.0.method == request.method }) else {
-            let allowed = matches.map(\.0.method).joined(separator: ", ")
+        guard let match = matches.first(where: { $0.route.method == request.method }) else {
+            let allowed = matches.map(\.route.method).joined(separator: ", ")
             return .error(ToolError(.methodNotAllowed, "method \(request.method) not allowed on \(request.path)",
                                     details: JSONObject([("allow", .string(allowed))])),
                           headers: [("Allow", allowed)])
         }
-        let admission = await gate.admit(request, kind: route.limit)
+        let route = match.route
+        let started = ContinuousClock.now
+        let key: APIKey
         let limitHeaders: [(name: String, value: String)]
-        switch admission {
-        case .refused(let response): return response
-        case .admitted(let headers): limitHeaders = headers
+        switch await gate.admit(request, scope: route.scope, kind: route.limit) {
+        case .refused(let response):
+            // A 401 is recorded by the gate as a failed authentication.
+            if response.status != 401 { record(request, route, key: gate.identify(request), arguments: nil, response, started) }
+            return response
+        case .admitted(let admitted, let headers): (key, limitHeaders) = (admitted, headers)
         }
-        var (response, counted) = await call(route, captures: captures, request: request)
-        if !counted {
-            response.headers.append(contentsOf: await gate.refund(request, kind: route.limit))
-        } else {
+        var (arguments, response, counted) = await call(route, captures: match.captures, request: request)
+        if counted {
             response.headers.append(contentsOf: limitHeaders)
+        } else {
+            response.headers.append(contentsOf: await gate.refund(request, kind: route.limit))
         }
+        record(request, route, key: key, arguments: arguments, response, started)
         return response
     }
 
-    /// The answer, and whether the call counts against its limit. Only a test execution can not
-    /// count: it does when it started a run or was refused because one is running, and not when
-    /// it was rejected as invalid (a bad body, an unknown suite), so a CI script's mistakes do not
-    /// use up the hour's quota.
-    private func call(_ route: RESTRoute, captures: [(String, String)], request: HTTPRequest) async -> (HTTPResponse, counted: Bool) {
+    /// The audit line of one answered call: `ok` below 400, else the error body's code.
+    private func record(_ request: HTTPRequest, _ route: RESTRoute, key: APIKey?, arguments: JSONObject?,
+                        _ response: HTTPResponse, _ started: ContinuousClock.Instant) {
+        guard let audit = gate.audit else { return }
+        var outcome = "ok"
+        if response.status >= 400 {
+            outcome = "HTTP \(response.status)"
+            if case .bytes(let body) = response.body, let code = (try? JSONParser.parse(body))?["error"]?["code"]?.stringValue {
+                outcome = code
+            }
+        }
+        audit.record(AuditEntry(key: key?.name, address: request.clientAddress, transport: "rest", tool: route.tool,
+                                route: "\(request.method) \(request.path)", arguments: arguments, outcome: outcome,
+                                status: response.status, duration: ContinuousClock.now - started))
+    }
+
+    /// The arguments as understood, the answer, and whether the call counts against its limit
+    /// (every call but a test execution that ``TestQuota`` lets off).
+    private func call(_ route: RESTRoute, captures: [(String, String)], request: HTTPRequest) async
+        -> (arguments: JSONObject?, response: HTTPResponse, counted: Bool) {
         let counts = route.limit != .testExecution
         guard let tool = registry[route.tool] else {
-            return (.error(ToolError(.notFound, "\(route.tool) is not available on this server")), counts)
+            return (nil, .error(ToolError(.notFound, "\(route.tool) is not available on this server")), counts)
         }
         var arguments: JSONObject
         switch route.arguments {
@@ -80,31 +117,32 @@ public struct RESTRouter: Sendable {
             } catch {
                 switch error {
                 case .badEncoding(let name):
-                    return (.error(ToolError(.invalidRequest, "query parameter \(name) is not valid percent-encoded UTF-8")), counts)
+                    return (nil, .error(ToolError(.invalidRequest, "query parameter \(name) is not valid percent-encoded UTF-8")), counts)
                 case .repeated(let name):
-                    return (.error(ToolError(.invalidRequest, "query parameter \(name) is given more than once",
-                                             details: JSONObject([("field", .string(name))]))), counts)
+                    return (nil, .error(ToolError(.invalidRequest, "query parameter \(name) is given more than once",
+                                                  details: JSONObject([("field", .string(name))]))), counts)
                 }
             }
         case .jsonBody:
             switch Self.jsonBody(request) {
             case .success(let object): arguments = object
-            case .failure(let refusal): return (refusal.response, counts)
+            case .failure(let refusal): return (nil, refusal.response, counts)
             }
             if !request.query.isEmpty {
-                return (.error(ToolError(.invalidRequest, "\(route.path) takes no query parameters")), counts)
+                return (arguments, .error(ToolError(.invalidRequest, "\(route.path) takes no query parameters")), counts)
             }
         }
         let context = ToolContext(requestID: nil, revision: ProtocolRevision.latestHandshake)
         let outcome = await registry.call(tool, arguments: arguments, context: context)
+        let counted = counts || TestQuota.counts(outcome)
         switch outcome {
         case .success(let result):
-            return (.json(route.successStatus, result), counts)
+            return (arguments, .json(route.successStatus, result), counted)
         case .started(let result, let handle):
             let location = route.followedAt.map { [("Location", $0 + Self.encodeSegment(handle))] } ?? []
-            return (.json(route.successStatus, result, headers: location), true)
+            return (arguments, .json(route.successStatus, result, headers: location), counted)
         case .failure(let error):
-            return (.error(error), counts || error.code == .testRunning)
+            return (arguments, .error(error), counted)
         }
     }
 
