@@ -37,26 +37,27 @@ public struct HTTPShimHandler: HTTPHandler {
         var request = request
         trustedProxies.resolve(&request)
         let started = MonotonicClock.now()
-        let (response, template) = await route(request)
-        operations?.metrics.requestAnswered(route: template, method: request.method, status: response.status, seconds: MonotonicClock.now() - started)
+        let (response, route) = await answer(request)
+        operations?.metrics.requestAnswered(route: route, method: request.method, status: response.status,
+                                            seconds: MonotonicClock.now() - started)
         if let logger, logger.level <= .debug {
-            logger.debug("http: \(request.clientAddress ?? "-") \(request.method) \(template) \(response.status)")
+            logger.debug("http: \(request.clientAddress ?? "-") \(request.method) \(ShimMetrics.routes[route.index]) \(response.status)")
         }
         return response
     }
 
-    /// The answer, and the route template it counts under (never the raw path).
-    private func route(_ request: HTTPRequest) async -> (response: HTTPResponse, template: String) {
+    /// The answer, and the route it counts under (a template, never the raw path).
+    private func answer(_ request: HTTPRequest) async -> (response: HTTPResponse, route: ShimMetrics.Route) {
         if RESTRouter.owns(request.path) {
             let matches = RESTRouter.matches(request.path)
-            return (await rest.handle(request, matches: matches), matches.first?.route.path ?? "unmatched")
+            return (await rest.handle(request, matches: matches), matches.first.map { .rest($0.index) } ?? .unmatched)
         }
         if request.path == "/mcp", let mcp {
             // The key's scopes decide what tools/list shows and what the audit line names.
-            return (await ToolCaller.$current.withValue(rest.gate.mcpCaller(request)) { await mcp.handle(request) }, "/mcp")
+            return (await ToolCaller.$current.withValue(rest.gate.mcpCaller(request)) { await mcp.handle(request) }, .mcp)
         }
-        if let operations, OperationsRoutes.paths.contains(request.path) { return (await operations.handle(request), request.path) }
-        return (.error(ToolError(.notFound, "no route for \(request.path)")), "unmatched")
+        if let operations, let route = OperationsRoutes.route(of: request.path) { return (await operations.handle(request), route) }
+        return (.error(ToolError(.notFound, "no route for \(request.path)")), .unmatched)
     }
 
     /// What the server answers by itself, in the same error format: `MCP_INVALID_REQUEST` with

@@ -4,7 +4,8 @@ import Testing
 
 /// The shim behind Debian's nginx terminating TLS, configured with the README's `location` block:
 /// requests, a long-poll and an SSE stream on `/mcp` pass, and the client address the shim uses
-/// is the forwarded one because the proxy is in `trusted_proxies`.
+/// (its debug line, the audit log, the failed-authentication limit) is the forwarded one because
+/// the proxy is in `trusted_proxies`.
 @Suite(.serialized) struct ReverseProxyTests {
     static let key = "reverse-proxy-test-key-0123456789"
 
@@ -31,8 +32,9 @@ import Testing
             let certificate = try await shell("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
                                               + "-addext subjectAltName=DNS:localhost -keyout '\(directory)/key.pem' -out '\(directory)/cert.pem' 2>&1")
             try #require(certificate.exit.termination.status == 0, "\(certificate.stdoutText)")
+            let audit = directory + "/audit.log"
             let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": Self.key, "LUSTORES_TRUSTED_PROXIES": "127.0.0.1/32, ::1",
-                                                                      "LUSTORES_LOG_LEVEL": "debug"])
+                                                                      "LUSTORES_LOG_LEVEL": "debug", "LUSTORES_AUDIT_LOG": audit])
             #expect(await server.waitForListening())
             let free = try await shell("python3 -c 'import socket; s=socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])'")
             let proxyPort = Int(free.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
@@ -45,7 +47,7 @@ import Testing
                 error_log \(directory)/logs/error.log;
                 events { worker_connections 64; }
                 http {
-                    access_log off;
+                    access_log \(directory)/logs/access.log;
                     client_body_temp_path \(directory)/client_body;
                     proxy_temp_path \(directory)/proxy;
                     fastcgi_temp_path \(directory)/fastcgi;
@@ -71,6 +73,10 @@ import Testing
             let status = try await shell("\(curl) -w '\\n%{http_code}' -H 'X-Forwarded-For: 203.0.113.9' \(base)/api/mcp/status")
             #expect(status.stdoutText.hasSuffix("\n200"), "\(status.stdoutText)")
             #expect(server.stderrText.contains("http: 203.0.113.9 GET /api/mcp/status 200"))
+            // A failed login through the proxy: logged and limited under the real client's address.
+            let wrong = try await shell("curl -s -o /dev/null -w '%{http_code}' --cacert '\(directory)/cert.pem' "
+                                        + "-H 'Authorization: Bearer lus_not-a-key-of-this-server' -H 'X-Forwarded-For: 198.51.100.23' \(base)/api/mcp/status")
+            #expect(wrong.stdoutText == "401")
 
             // A long-poll: start a run, then wait for its end through the proxy.
             let started = try await shell("\(curl) -X POST -d '{\"test_type\":\"sales\"}' \(base)/api/mcp/test")
@@ -101,7 +107,24 @@ import Testing
             proxy.signal(SIGTERM)
             _ = try await proxy.finish(within: .seconds(30))
             server.terminate()
-            _ = try await server.finish()
+            let (_, log) = try await server.finish()
+
+            // The audit log: the real client of each call, never the proxy.
+            let lines = ((try? String(contentsOfFile: audit, encoding: .utf8)) ?? "").split(separator: "\n")
+                .compactMap { try? JSONParser.parse(Array($0.utf8)) }
+            #expect(lines.contains { $0["route"] == "GET /api/mcp/status" && $0["address"] == "203.0.113.9" && $0["status"] == 200 })
+            #expect(lines.contains { $0["event"] == "auth_failed" && $0["address"] == "198.51.100.23" })
+            #expect(lines.contains { $0["transport"] == "mcp" && $0["tool"] == "get_test_result" })
+            // curl sent no X-Forwarded-For of its own for these: nginx's `$proxy_add_x_forwarded_for` named curl's address.
+            for line in lines where line["route"] != "GET /api/mcp/status" { #expect(line["address"] == "127.0.0.1", "\(line)") }
+            #expect(!lines.isEmpty && !lines.contains { $0["address"] == nil || $0["address"] == .null })
+            let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+            expectNoKey([Self.key, "lus_not-a-key-of-this-server"], in: [
+                ("the server's stderr", log), ("the server's stdout", String(decoding: server.child.stdout?.bytes ?? [], as: UTF8.self)),
+                ("the audit log", read(audit)), ("nginx's access log", read(directory + "/logs/access.log")),
+                ("nginx's error log", read(directory + "/logs/error.log")),
+                ("curl's output", status.stdoutText + started.stdoutText + polled.stdoutText + again.stdoutText + stream.stdoutText + wrong.stdoutText),
+            ])
         }
     }
 }

@@ -139,6 +139,28 @@ import HTTPServerTesting
         #expect(await at(11).allowed)
     }
 
+    /// A refunded request frees its place at once, and only its own: the bug this caught was a
+    /// refund that showed a freed place in the headers but left the count as it was.
+    @Test func aRefundGivesBackExactlyOnePlace() async {
+        var limits = RateLimits()
+        limits.testExecution = RateLimit(requests: 2, windowSeconds: 100)
+        let limiter = RateLimiter(limits: limits)
+        #expect(await limiter.consume(identity: 0, kind: .testExecution, monotonic: 0, wall: 1000).allowed)
+        for time in [1.0, 1.0005, 2] {
+            let taken = await limiter.consume(identity: 0, kind: .testExecution, monotonic: time, wall: 1000 + time)
+            #expect(taken.allowed && taken.remaining == 0)
+            let refunded = await limiter.refund(identity: 0, kind: .testExecution, monotonic: time, wall: 1000 + time)
+            #expect(refunded.remaining == 1 && refunded.reset == 1100)
+        }
+        #expect(await limiter.consume(identity: 0, kind: .testExecution, monotonic: 3, wall: 1003).allowed)
+        let refused = await limiter.consume(identity: 0, kind: .testExecution, monotonic: 4, wall: 1004)
+        #expect(!refused.allowed && refused.retryAfter == 96)
+        #expect(await limiter.refusals()[.testExecution] == 1)
+        // Another key's refund takes nothing from this one.
+        _ = await limiter.refund(identity: 1, kind: .testExecution, monotonic: 5, wall: 1005)
+        #expect(await limiter.consume(identity: 0, kind: .testExecution, monotonic: 6, wall: 1006).allowed == false)
+    }
+
     @Test func neverMoreThanTheLimitInAnyWindow() async {
         var limits = RateLimits()
         limits.dataRetrieval = RateLimit(requests: 5, windowSeconds: 2)

@@ -12,8 +12,15 @@ import TestExecution
 /// data, no reason a client could use); `/metrics` needs a key holding the `metrics` scope and
 /// answers the Prometheus text format 0.0.4; none of them counts against a rate limit.
 public struct OperationsRoutes: Sendable {
-    /// The paths served.
-    public static let paths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+    /// The route `path` is, if it is one of these.
+    public static func route(of path: String) -> ShimMetrics.Route? {
+        switch path {
+        case "/healthz": return .healthz
+        case "/readyz": return .readyz
+        case "/metrics": return .metrics
+        default: return nil
+        }
+    }
 
     /// The counts shown at `/metrics`.
     public let metrics: ShimMetrics
@@ -30,7 +37,7 @@ public struct OperationsRoutes: Sendable {
         self.gate = gate
     }
 
-    /// The answer for one of ``paths``.
+    /// The answer for a path ``route(of:)`` knows.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
         guard request.method == "GET" else {
             return .error(ToolError(.methodNotAllowed, "method \(request.method) not allowed on \(request.path)",
@@ -46,7 +53,7 @@ public struct OperationsRoutes: Sendable {
                                : .json(503, ["status": "not_ready"], headers: Self.noStore)
         default:
             if case .refused(let response) = await gate.admit(request, scope: .metrics, kind: nil) { return response }
-            return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")] + Self.noStore,
+            return HTTPResponse(status: 200, headers: [("Content-Type", PrometheusText.contentType)] + Self.noStore,
                                 body: .bytes(Array(await exposition().utf8)))
         }
     }
@@ -61,19 +68,23 @@ public struct OperationsRoutes: Sendable {
         return (up, milliseconds / 1000)
     }
 
-    /// The registry's families, then the figures read at scrape time.
+    /// The shim's counts, the gate's, then the figures read at scrape time.
     func exposition() async -> String {
-        var out = metrics.registry.exposition()
+        var out = ""
+        metrics.write(to: &out)
         // The gate's own counts, so /metrics and the limits never disagree.
         let failures = await gate.failures.count()
         let refusals = await gate.limiter.refusals()
-        MetricsRegistry.header(&out, "lustores_auth_failures_total", "Requests without a valid API key (answered 401, or 429 once their address is over its limit).", "counter")
-        MetricsRegistry.sample(&out, "lustores_auth_failures_total", "", Double(failures.failures))
-        MetricsRegistry.header(&out, "lustores_rate_limited_total", "Requests refused 429 by a limit: a key's limit by class, or the failed-authentication limit of an address.", "counter")
+        PrometheusText.header(&out, "lustores_auth_failures_total",
+                              "Requests without a valid API key (answered 401, or 429 once their address is over its limit).", "counter")
+        PrometheusText.sample(&out, "lustores_auth_failures_total", "", Double(failures.failures))
+        PrometheusText.header(&out, "lustores_rate_limited_total",
+                              "Requests refused 429: by a key's limit (status, test_execution, data_retrieval) or an address's failed-authentication limit (authentication).",
+                              "counter")
         for kind in RateLimitClass.allCases {
-            MetricsRegistry.sample(&out, "lustores_rate_limited_total", "limit=\"\(kind.rawValue)\"", Double(refusals[kind] ?? 0))
+            PrometheusText.sample(&out, "lustores_rate_limited_total", PrometheusText.labels(["limit": kind.rawValue]), Double(refusals[kind] ?? 0))
         }
-        MetricsRegistry.sample(&out, "lustores_rate_limited_total", "limit=\"authentication\"", Double(failures.refused))
+        PrometheusText.sample(&out, "lustores_rate_limited_total", PrometheusText.labels(["limit": "authentication"]), Double(failures.refused))
         let running = await testRunner?.runningExecutions.count ?? 0
         let database = await databaseState()
         gauge(&out, "lustores_test_executions_running", "Test executions running now.", Double(running))
@@ -83,8 +94,8 @@ public struct OperationsRoutes: Sendable {
         let process = ProcessFigures.read()
         gauge(&out, "process_resident_memory_bytes", "Resident memory size in bytes.", process.residentBytes)
         if let cpu = process.cpuSeconds {
-            MetricsRegistry.header(&out, "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", "counter")
-            MetricsRegistry.sample(&out, "process_cpu_seconds_total", "", cpu)
+            PrometheusText.header(&out, "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", "counter")
+            PrometheusText.sample(&out, "process_cpu_seconds_total", "", cpu)
         }
         gauge(&out, "process_open_fds", "Number of open file descriptors.", process.openDescriptors)
         gauge(&out, "process_max_fds", "Maximum number of open file descriptors.", process.maxDescriptors)
@@ -94,7 +105,7 @@ public struct OperationsRoutes: Sendable {
 
     private func gauge(_ out: inout String, _ name: String, _ help: String, _ value: Double?) {
         guard let value else { return }
-        MetricsRegistry.header(&out, name, help, "gauge")
-        MetricsRegistry.sample(&out, name, "", value)
+        PrometheusText.header(&out, name, help, "gauge")
+        PrometheusText.sample(&out, name, "", value)
     }
 }

@@ -78,14 +78,28 @@ public actor RateLimiter {
             return (allowed, total, nextFree)
         }
 
-        /// Forgets the newest request recorded. The ring is laid out oldest first again, one
-        /// short of full, so the next request appends; an entry a full ring overwrote was already
-        /// outside the window (that is why it could be overwritten), so nothing counted is lost.
+        /// Forgets the newest request recorded (the one a call just counted): its entry's count
+        /// goes down by one, and the entry goes when it reaches nought.
         mutating func forgetNewest() {
-            guard !times.isEmpty else { return }
-            times = Array(times[head...] + times[..<head])
-            head = 0
-            times.removeLast()
+            guard head < times.count else { return }
+            counts[counts.count - 1] -= 1
+            total -= 1
+            if counts[counts.count - 1] == 0 {
+                times.removeLast()
+                counts.removeLast()
+            }
+        }
+
+        /// How many requests fall in the window ending at `now`, and when the oldest of them
+        /// leaves it (`now` if none is in it).
+        func standing(now: Double, window: Double) -> (used: Int, nextFree: Double) {
+            var used = total
+            var oldest = head
+            while oldest < times.count, times[oldest] <= now - window {
+                used -= counts[oldest]
+                oldest += 1
+            }
+            return (used, oldest < times.count ? times[oldest] + window : now)
         }
     }
 
@@ -120,17 +134,16 @@ public actor RateLimiter {
     public func refusals() -> [RateLimitClass: Int] { refused }
 
     /// Takes back the newest request of `identity` that `consume` accepted against `kind`: a call
-    /// that turned out not to count (a test execution refused as invalid). Returns the limit as it
-    /// now stands, for the answer's `X-RateLimit-*` headers.
-    public func refund(identity: Int, kind: RateLimitClass) -> Decision {
+    /// that turned out not to count (a test execution rejected as invalid). Returns the limit as it
+    /// now stands, for the answer's `X-RateLimit-*` headers. `monotonic` and `wall` as for `consume`.
+    public func refund(identity: Int, kind: RateLimitClass, monotonic: Double? = nil, wall: Double? = nil) -> Decision {
+        let now = monotonic ?? MonotonicClock.now()
+        let wallNow = wall ?? MonotonicClock.wallNow()
+        let limit = limits[kind]
         let key = Key(identity: identity, kind: kind)
         rings[key]?.forgetNewest()
-        let now = MonotonicClock.now()
-        let limit = limits[kind]
-        let window = Double(limit.windowSeconds)
-        let inWindow = rings[key]?.times.filter { $0 > now - window } ?? []
-        let wait = inWindow.min().map { max(0, $0 + window - now) } ?? 0
-        return Decision(allowed: true, limit: limit.requests, remaining: max(0, limit.requests - inWindow.count),
-                        reset: Int((MonotonicClock.wallNow() + wait).rounded(.up)), retryAfter: 0)
+        let (used, nextFree) = rings[key]?.standing(now: now, window: Double(limit.windowSeconds)) ?? (0, now)
+        return Decision(allowed: true, limit: limit.requests, remaining: max(0, limit.requests - used),
+                        reset: Int((wallNow + max(0, nextFree - now)).rounded(.up)), retryAfter: 0)
     }
 }
