@@ -1,4 +1,6 @@
 import JSONRPC
+import LUStores
+import MCP
 import Testing
 import HTTPServerTesting
 @testable import HTTPServer
@@ -97,6 +99,30 @@ import HTTPServerTesting
         #expect(unknown.status == 404)
         #expect(try JSONParser.parse(unknown.body)["error"]?["code"] == "MCP_NOT_FOUND")
         #expect(unknown.headers["x-ratelimit-limit"] == "100")
+    }
+
+    /// A run refused because one is running counts (409 `MCP_TEST_RUNNING`); one rejected as
+    /// invalid does not, whether the body or the arguments are at fault.
+    @Test func onlyStartedOrRefusedAsRunningExecutionsCount() async throws {
+        let running = Tool(name: "run_tests", title: "run_tests", description: "run_tests",
+                           inputSchema: ["type": "object", "properties": ["test_type": ["type": "string", "enum": ["unit", "busy"]]],
+                                         "required": ["test_type"]],
+                           outputSchema: ["type": "object"], annotations: ToolAnnotations(readOnlyHint: false, idempotentHint: false)) { arguments, _ in
+            arguments["test_type"] == "busy" ? ToolError(.testRunning, "a run is going").outcome
+                                             : .started(["execution_id": "test_1"], handle: "test_1")
+        }
+        var limits = RateLimits()
+        limits.testExecution = RateLimit(requests: 5, windowSeconds: 3600)
+        let handler = shim(registry: ToolRegistry([running], invalidArguments: LUStoresTools.invalidArguments), limits: limits)
+        let expected: [(body: String, status: Int, remaining: String)] = [
+            (#"{"test_type":"nope"}"#, 400, "5"), ("{", 400, "5"), (#"{"test_type":"busy"}"#, 409, "4"),
+            (#"{"test_type":"unit"}"#, 202, "3"), ("[1]", 400, "3"), (#"{"test_type":"busy"}"#, 409, "2"),
+        ]
+        for (body, status, remaining) in expected {
+            let answer = await exchange(handler, "POST", "/api/mcp/test", body: body)
+            #expect(answer.status == status, "\(body)")
+            #expect(answer.headers["x-ratelimit-remaining"] == remaining, "\(body)")
+        }
     }
 
     @Test func aBurstOf61StatusCallsGets60AnswersAndOne429() async throws {
