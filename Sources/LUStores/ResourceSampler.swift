@@ -1,3 +1,4 @@
+import ServerSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -68,17 +69,6 @@ struct ResourceSampler: Sendable {
 
     /// The whole of a small file (those of /proc are a few KiB), or nil.
     static func readSmallFile(_ path: String, limit: Int = 64 << 10) -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 8192)
-        while bytes.count < limit {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        SmallFile.read(path, limit: limit)
     }
 }

@@ -15,12 +15,19 @@ public struct ToolCaller: Sendable {
     public let transport: String
     /// Whether the caller may see and call the tool of this name.
     public let allows: @Sendable (String) -> Bool
+    /// Told of each call's outcome before it is answered, so the transport can settle what it
+    /// counted for the call up front (a test execution rejected as invalid gives back its quota).
+    public let callEnded: (@Sendable (_ tool: String, _ outcome: ToolOutcome) async -> Void)?
 
-    /// A caller called `name` at `address` over `transport`, allowed the tools `allows` admits.
-    public init(name: String?, address: String?, transport: String, allows: @escaping @Sendable (String) -> Bool) {
+    /// A caller called `name` at `address` over `transport`, allowed the tools `allows` admits;
+    /// `callEnded` hears every call's outcome.
+    public init(name: String?, address: String?, transport: String,
+                callEnded: (@Sendable (_ tool: String, _ outcome: ToolOutcome) async -> Void)? = nil,
+                allows: @escaping @Sendable (String) -> Bool) {
         self.name = name
         self.address = address
         self.transport = transport
+        self.callEnded = callEnded
         self.allows = allows
     }
 

@@ -10,6 +10,7 @@ public struct ToolRegistry: Sendable {
     public let tools: [Tool]
     private let positions: [String: Int]
     private let invalidArguments: @Sendable (SchemaViolation) -> ToolError
+    private var observer: (@Sendable (_ tool: String, _ outcome: ToolOutcome, _ seconds: Double) -> Void)?
 
     /// A registry of `tools`. `invalidArguments` turns a schema violation into the tool error the
     /// client receives (its wording and details are the application's).
@@ -31,12 +32,24 @@ public struct ToolRegistry: Sendable {
 
     /// The same registry without the tools named in `names` (a read-only server drops `run_tests`).
     public func without(_ names: Set<String>) -> ToolRegistry {
-        ToolRegistry(tools.filter { !names.contains($0.name) }, invalidArguments: invalidArguments)
+        var copy = ToolRegistry(tools.filter { !names.contains($0.name) }, invalidArguments: invalidArguments)
+        copy.observer = observer
+        return copy
     }
 
     /// Refuses a tool the bound ``ToolCaller`` may not call (`MCP_FORBIDDEN`), validates
-    /// `arguments` against the tool's input schema, then runs its handler.
+    /// `arguments` against the tool's input schema, then runs its handler. The observer, if any,
+    /// and the bound caller's ``ToolCaller/callEnded`` are told of every call that ends, refused
+    /// and rejected ones included.
     public func call(_ tool: Tool, arguments: JSONObject, context: ToolContext) async -> ToolOutcome {
+        let started = observer == nil ? 0 : MonotonicClock.now()
+        let outcome = await validatedCall(tool, arguments: arguments, context: context)
+        observer?(tool.name, outcome, MonotonicClock.now() - started)
+        if let settle = ToolCaller.current?.callEnded { await settle(tool.name, outcome) }
+        return outcome
+    }
+
+    private func validatedCall(_ tool: Tool, arguments: JSONObject, context: ToolContext) async -> ToolOutcome {
         if let caller = ToolCaller.current, !caller.allows(tool.name) {
             return .failure(ToolError(.forbidden, "this API key may not call \(tool.name)"))
         }
@@ -44,6 +57,15 @@ public struct ToolRegistry: Sendable {
             return .failure(invalidArguments(violation))
         }
         return await tool.handler(arguments, context)
+    }
+
+    /// The same tools, with `observer` told of each call's tool name, outcome and duration in
+    /// seconds once it ends (one transport's registry, counted for the metrics). Replaces any
+    /// observer this registry had.
+    public func observed(by observer: @escaping @Sendable (_ tool: String, _ outcome: ToolOutcome, _ seconds: Double) -> Void) -> ToolRegistry {
+        var copy = self
+        copy.observer = observer
+        return copy
     }
 
     /// One page of `tools/list`: at most `pageSize` tools from `cursor` on, and `nextCursor` when

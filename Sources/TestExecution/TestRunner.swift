@@ -25,6 +25,9 @@ public actor TestRunner {
         public var maxConcurrentRuns: Int
         /// The environment commands start from (a suite's `environment` is laid over it).
         public var environment: [String: String]
+        /// Told of every execution that ends, with its suite and final status (`completed`,
+        /// `failed`, `timeout`, `interrupted`…), after the status is recorded: the metrics' count.
+        public var executionFinished: (@Sendable (_ testType: String, _ status: String) -> Void)?
 
         /// Settings with at least one execution at once.
         public init(suites: [String: TestSuite], maxConcurrentRuns: Int = 1,
@@ -228,6 +231,7 @@ public actor TestRunner {
             // The row stays `running`; the next start marks it interrupted.
             FileHandle.standardError.write(Data("lustores-mcp: cannot record the end of \(id): \(error)\n".utf8))
         }
+        if let testType = live[id]?.testType { settings.executionFinished?(testType, record.status) }
         live[id] = nil
         runningOrder.removeAll { $0 == id }
         wake(executionID: id)

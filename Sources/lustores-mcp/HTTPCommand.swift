@@ -5,6 +5,7 @@ import HTTPShim
 import LUStores
 import MCP
 import MCPHTTP
+import TestExecution
 
 /// `lustores-mcp http`: the REST shim and `/mcp` on one HTTP/1.1 server. Returns the exit status:
 /// 0 after a SIGTERM/SIGINT drain, 1 when the address cannot be bound, 2 for bad configuration
@@ -12,7 +13,7 @@ import MCPHTTP
 /// limit are refused earlier, by ``Configuration``).
 enum HTTPCommand {
     static func run(options: CommandLineOptions, registry: ToolRegistry, content: AssistantContent, configuration: Configuration,
-                    logger: Logger) async -> Int32 {
+                    operations: Operations, logger: Logger) async -> Int32 {
         let keys = configuration.http.keys
         let limits = configuration.http.rateLimits
         if keys.isEmpty {
@@ -33,16 +34,19 @@ enum HTTPCommand {
                            + "replace them with hashed, scoped lines from lustores-mcp keys new")
         }
         let audit = AuditWiring.open(configuration, logger: logger)
+        let metrics = operations.metrics
         let gate = AccessGate(keys: keys, allowAnonymous: keys.isEmpty, limiter: RateLimiter(limits: limits), audit: audit,
                               failures: FailedAuthentications(logger: logger))
         let engine = MCPServer(implementation: LUStoresTools.implementation(websiteURL: configuration.websiteURL),
                                instructions: LUStoresTools.instructions,
-                               registry: registry, resources: AssistantResources.registry(content),
+                               registry: metrics.observing(registry, transport: "mcp"), resources: AssistantResources.registry(content),
                                prompts: AssistantPrompts.registry(content), toolCallObserver: audit?.toolCallObserver(transport: "mcp"))
         let watch = await content.publishChanges(to: engine)
         defer { watch.cancel() }
         let mcp = MCPEndpoint(server: engine, gate: gate, allowedHosts: OriginPolicy(boundHost: options.host))
-        let handler = HTTPShimHandler(rest: RESTRouter(registry: registry, gate: gate), mcp: mcp)
+        let routes = OperationsRoutes(metrics: metrics, monitor: operations.monitor, testRunner: operations.testRunner, gate: gate)
+        let handler = HTTPShimHandler(rest: RESTRouter(registry: metrics.observing(registry, transport: "rest"), gate: gate), mcp: mcp,
+                                      operations: routes, trustedProxies: configuration.http.trustedProxies, logger: logger)
         let server: HTTPListener
         do {
             server = try HTTPListener(host: options.host, port: options.port, limits: configuration.http.connectionLimits,
@@ -73,6 +77,13 @@ enum HTTPCommand {
         logger.info("stopped; all requests answered")
         _ = sources
         return 0
+    }
+
+    /// What the operations routes read: the counts, the database's state, the running executions.
+    struct Operations {
+        let metrics: ShimMetrics
+        let monitor: StatusMonitor
+        let testRunner: TestRunner
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -19,6 +19,9 @@ struct HTTPSettings {
     /// The HTTP server's bounds; `LUSTORES_HTTP_MAX_CONNECTIONS_PER_ADDRESS` over the file's
     /// `max_connections_per_address` sets the per-address cap (default 256, at least 1).
     var connectionLimits = HTTPLimits()
+    /// `LUSTORES_TRUSTED_PROXIES` (comma-separated) over the file's `trusted_proxies`: the
+    /// reverse proxies whose `X-Forwarded-For` names the client.
+    var trustedProxies = TrustedProxies.none
 
     static func load(variables: [String: String], file: JSONObject) throws(Configuration.Failure) -> HTTPSettings {
         var settings = HTTPSettings()
@@ -54,6 +57,15 @@ struct HTTPSettings {
                 throw Configuration.Failure(description: "LUSTORES_HTTP_MAX_CONNECTIONS_PER_ADDRESS must be a positive number, not \(text)")
             }
             settings.connectionLimits.maxConnectionsPerAddress = cap
+        }
+        var proxies = file["trusted_proxies"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        if let list = variables["LUSTORES_TRUSTED_PROXIES"], !list.isEmpty {
+            proxies = list.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+        }
+        do {
+            settings.trustedProxies = try TrustedProxies(proxies)
+        } catch {
+            throw Configuration.Failure(description: error.description)
         }
         if let loops = variables["LUSTORES_HTTP_EVENT_LOOPS"].flatMap(Int.init) { settings.eventLoops = min(16, max(1, loops)) }
         return settings

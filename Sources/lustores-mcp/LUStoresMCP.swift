@@ -5,6 +5,7 @@ import HTTPServer
 import JSONRPC
 import LUStores
 import MCP
+import HTTPShim
 import PostgresStore
 import Store
 import Synchronization
@@ -104,8 +105,11 @@ struct LUStoresMCP {
         }
         let ledger = SalesLedger(source: source, calendar: configuration.calendar, logger: logger)
         let catalog = InventoryCatalog(source: source, logger: logger)
-        let runnerSettings = TestRunner.Settings(suites: configuration.testSuites,
+        var runnerSettings = TestRunner.Settings(suites: configuration.testSuites,
                                                  maxConcurrentRuns: configuration.maxConcurrentRuns)
+        // Counted in every command, shown by `http` at /metrics.
+        let metrics = ShimMetrics()
+        runnerSettings.executionFinished = { metrics.testExecutionFinished(testType: $0, status: $1) }
         let testRunner: TestRunner
         if let postgresSource {
             // Executions are the server's own state (the SQLite file); the built-in suites check PostgreSQL.
@@ -143,7 +147,9 @@ struct LUStoresMCP {
             exit(status)
         case .http:
             let status = await HTTPCommand.run(options: options, registry: registry, content: content,
-                                                 configuration: configuration, logger: logger)
+                                               configuration: configuration,
+                                               operations: .init(metrics: metrics, monitor: monitor, testRunner: testRunner),
+                                               logger: logger)
             await store.checkpoint()
             exit(status)
         default:

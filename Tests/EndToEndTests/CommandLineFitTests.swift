@@ -94,7 +94,9 @@ import Glibc
     @Test func everyReadmeExampleReturnsDataOnAFreshDefaultDatabase() async throws {
         let readme = try String(contentsOfFile: Paths.repositoryRoot + "/README.md", encoding: .utf8)
         let calls = Self.matches(of: #"lustores-mcp call ([a-z_]+)(?: '([^']*)')?"#, in: readme)
-        let curls = Self.matches(of: #"curl [^`\n]*/api/mcp/[^`\n]*"#, in: readme).map { $0[0] }
+        // The CI step's `http://HOST/` line is a template (`unit` names a suite CI configures), run
+        // verbatim by OperationsEndToEndTests; the others here must answer data as written.
+        let curls = Self.matches(of: #"curl [^`\n]*/api/mcp/[^`\n]*"#, in: readme).map { $0[0] }.filter { !$0.contains("http://HOST/") }
         try #require(calls.count >= 3 && !curls.isEmpty, "the README's examples were not found")
         try await withTemporaryDirectory { directory in
             let utc = ["LUSTORES_TIMEZONE": "UTC"]

@@ -44,7 +44,8 @@ struct OpenAPIDocument {
         for member in document["paths"]?.objectValue ?? JSONObject() {
             for operation in member.value.objectValue ?? JSONObject() { described.insert("\(operation.key.uppercased()) \(member.key)") }
         }
-        let served = Set(RESTRoute.all.map { "\($0.method) \($0.path)" } + ["POST /mcp", "DELETE /mcp"])
+        let served = Set(RESTRoute.all.map { "\($0.method) \($0.path)" } + ["POST /mcp", "DELETE /mcp"]
+                         + ShimMetrics.routes.filter { OperationsRoutes.route(of: $0) != nil }.map { "GET \($0)" })
         #expect(described == served)
         let schemas = document["components"]?["schemas"]
         #expect(schemas?["Error"] == (try OpenAPIDocument.load("error.schema.json")))

@@ -1,4 +1,6 @@
 import JSONRPC
+import LUStores
+import MCP
 import Testing
 import HTTPServerTesting
 @testable import HTTPServer
@@ -99,6 +101,30 @@ import HTTPServerTesting
         #expect(unknown.headers["x-ratelimit-limit"] == "100")
     }
 
+    /// A run refused because one is running counts (409 `MCP_TEST_RUNNING`); one rejected as
+    /// invalid does not, whether the body or the arguments are at fault.
+    @Test func onlyStartedOrRefusedAsRunningExecutionsCount() async throws {
+        let running = Tool(name: "run_tests", title: "run_tests", description: "run_tests",
+                           inputSchema: ["type": "object", "properties": ["test_type": ["type": "string", "enum": ["unit", "busy"]]],
+                                         "required": ["test_type"]],
+                           outputSchema: ["type": "object"], annotations: ToolAnnotations(readOnlyHint: false, idempotentHint: false)) { arguments, _ in
+            arguments["test_type"] == "busy" ? ToolError(.testRunning, "a run is going").outcome
+                                             : .started(["execution_id": "test_1"], handle: "test_1")
+        }
+        var limits = RateLimits()
+        limits.testExecution = RateLimit(requests: 5, windowSeconds: 3600)
+        let handler = shim(registry: ToolRegistry([running], invalidArguments: LUStoresTools.invalidArguments), limits: limits)
+        let expected: [(body: String, status: Int, remaining: String)] = [
+            (#"{"test_type":"nope"}"#, 400, "5"), ("{", 400, "5"), (#"{"test_type":"busy"}"#, 409, "4"),
+            (#"{"test_type":"unit"}"#, 202, "3"), ("[1]", 400, "3"), (#"{"test_type":"busy"}"#, 409, "2"),
+        ]
+        for (body, status, remaining) in expected {
+            let answer = await exchange(handler, "POST", "/api/mcp/test", body: body)
+            #expect(answer.status == status, "\(body)")
+            #expect(answer.headers["x-ratelimit-remaining"] == remaining, "\(body)")
+        }
+    }
+
     @Test func aBurstOf61StatusCallsGets60AnswersAndOne429() async throws {
         let handler = shim()
         var statuses: [Int] = []
@@ -137,6 +163,28 @@ import HTTPServerTesting
         #expect(await at(10).allowed)   // the request at 0 has left the window
         #expect(await at(10.5).allowed == false)
         #expect(await at(11).allowed)
+    }
+
+    /// A refunded request frees its place at once, and only its own: the bug this caught was a
+    /// refund that showed a freed place in the headers but left the count as it was.
+    @Test func aRefundGivesBackExactlyOnePlace() async {
+        var limits = RateLimits()
+        limits.testExecution = RateLimit(requests: 2, windowSeconds: 100)
+        let limiter = RateLimiter(limits: limits)
+        #expect(await limiter.consume(identity: 0, kind: .testExecution, monotonic: 0, wall: 1000).allowed)
+        for time in [1.0, 1.0005, 2] {
+            let taken = await limiter.consume(identity: 0, kind: .testExecution, monotonic: time, wall: 1000 + time)
+            #expect(taken.allowed && taken.remaining == 0)
+            let refunded = await limiter.refund(identity: 0, kind: .testExecution, monotonic: time, wall: 1000 + time)
+            #expect(refunded.remaining == 1 && refunded.reset == 1100)
+        }
+        #expect(await limiter.consume(identity: 0, kind: .testExecution, monotonic: 3, wall: 1003).allowed)
+        let refused = await limiter.consume(identity: 0, kind: .testExecution, monotonic: 4, wall: 1004)
+        #expect(!refused.allowed && refused.retryAfter == 96)
+        #expect(await limiter.refusals()[.testExecution] == 1)
+        // Another key's refund takes nothing from this one.
+        _ = await limiter.refund(identity: 1, kind: .testExecution, monotonic: 5, wall: 1005)
+        #expect(await limiter.consume(identity: 0, kind: .testExecution, monotonic: 6, wall: 1006).allowed == false)
     }
 
     @Test func neverMoreThanTheLimitInAnyWindow() async {

@@ -67,7 +67,8 @@ struct ListeningSocket: Sendable {
 /// `strerror(errno)`.
 func errnoText() -> String { String(cString: strerror(errno)) }
 
-/// The numeric form of an accepted peer's address (`203.0.113.9`, `2001:db8::1`).
+/// The numeric form of an accepted peer's address (`203.0.113.9`, `2001:db8::1`); an IPv4-mapped
+/// IPv6 address (a dual-stack listener) as its IPv4 form, so one client has one spelling.
 func numericAddress(_ storage: sockaddr_storage) -> String {
     var storage = storage
     var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
@@ -85,5 +86,7 @@ func numericAddress(_ storage: sockaddr_storage) -> String {
         return nil
     }
     guard converted != nil else { return "unknown" }
-    return text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    let address = text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    if address.hasPrefix("::ffff:"), address.contains(".") { return String(address.dropFirst(7)) }
+    return address
 }

@@ -73,6 +73,14 @@ public struct AccessGate: Sendable {
         return .admitted(key: key, headers: decision.headers)
     }
 
+    /// Takes back the request `request` counted against `kind` when it turned out not to count
+    /// (a test execution refused as invalid before it started). Returns the `X-RateLimit-*`
+    /// headers as the limit now stands.
+    public func refund(_ request: HTTPRequest, kind: RateLimitClass) async -> [(name: String, value: String)] {
+        guard let key = identify(request) else { return [] }
+        return await limiter.refund(identity: key.position, kind: kind).headers
+    }
+
     /// The same decisions for `/mcp`: authentication for every request, and for a `tools/call`
     /// the tool's scope (``APIKeyScope/required(tool:)``), then the limit of its class
     /// (``RateLimitClass/of(tool:)``), as its REST twin. A refused call is recorded here, since
@@ -96,10 +104,17 @@ public struct AccessGate: Sendable {
     }
 
     /// The caller to bind while `/mcp` handles `request` (its tools list and calls follow the
-    /// key's scopes), nil when it presents no valid key (the endpoint then answers 401).
+    /// key's scopes, and a `run_tests` rejected as invalid gives back the count ``admitMCP(_:tool:)``
+    /// took, as over REST: ``TestQuota``), nil when it presents no valid key (the endpoint then answers 401).
     public func mcpCaller(_ request: HTTPRequest) -> ToolCaller? {
         guard let key = identify(request) else { return nil }
-        return ToolCaller(name: key.name, address: request.clientAddress, transport: "mcp") { tool in
+        let limiter = self.limiter
+        // The same rule as REST: a test execution rejected as invalid does not count.
+        let settle: @Sendable (String, ToolOutcome) async -> Void = { tool, outcome in
+            guard RateLimitClass.of(tool: tool) == .testExecution, !TestQuota.counts(outcome) else { return }
+            _ = await limiter.refund(identity: key.position, kind: .testExecution)
+        }
+        return ToolCaller(name: key.name, address: request.clientAddress, transport: "mcp", callEnded: settle) { tool in
             key.allows(APIKeyScope.required(tool: tool))
         }
     }

@@ -77,11 +77,36 @@ public actor RateLimiter {
             let nextFree = head < times.count ? times[head] + window : now
             return (allowed, total, nextFree)
         }
+
+        /// Forgets the newest request recorded (the one a call just counted): its entry's count
+        /// goes down by one, and the entry goes when it reaches nought.
+        mutating func forgetNewest() {
+            guard head < times.count else { return }
+            counts[counts.count - 1] -= 1
+            total -= 1
+            if counts[counts.count - 1] == 0 {
+                times.removeLast()
+                counts.removeLast()
+            }
+        }
+
+        /// How many requests fall in the window ending at `now`, and when the oldest of them
+        /// leaves it (`now` if none is in it).
+        func standing(now: Double, window: Double) -> (used: Int, nextFree: Double) {
+            var used = total
+            var oldest = head
+            while oldest < times.count, times[oldest] <= now - window {
+                used -= counts[oldest]
+                oldest += 1
+            }
+            return (used, oldest < times.count ? times[oldest] + window : now)
+        }
     }
 
     /// The limit of each class.
     public let limits: RateLimits
     private var rings: [Key: Ring] = [:]
+    private var refused: [RateLimitClass: Int] = [:]
 
     /// A limiter with nothing counted yet.
     public init(limits: RateLimits) {
@@ -100,7 +125,25 @@ public actor RateLimiter {
         let (allowed, used, nextFree) = rings[Key(identity: identity, kind: kind), default: Ring()]
             .consume(now: now, window: window, limit: limit.requests)
         let wait = max(0, nextFree - now)
+        if !allowed { refused[kind, default: 0] += 1 }
         return Decision(allowed: allowed, limit: limit.requests, remaining: max(0, limit.requests - used),
                         reset: Int((wallNow + wait).rounded(.up)), retryAfter: allowed ? 0 : max(1, Int(wait.rounded(.up))))
+    }
+
+    /// Requests refused since start, by class: the figures a metrics endpoint reads.
+    public func refusals() -> [RateLimitClass: Int] { refused }
+
+    /// Takes back the newest request of `identity` that `consume` accepted against `kind`: a call
+    /// that turned out not to count (a test execution rejected as invalid). Returns the limit as it
+    /// now stands, for the answer's `X-RateLimit-*` headers. `monotonic` and `wall` as for `consume`.
+    public func refund(identity: Int, kind: RateLimitClass, monotonic: Double? = nil, wall: Double? = nil) -> Decision {
+        let now = monotonic ?? MonotonicClock.now()
+        let wallNow = wall ?? MonotonicClock.wallNow()
+        let limit = limits[kind]
+        let key = Key(identity: identity, kind: kind)
+        rings[key]?.forgetNewest()
+        let (used, nextFree) = rings[key]?.standing(now: now, window: Double(limit.windowSeconds)) ?? (0, now)
+        return Decision(allowed: true, limit: limit.requests, remaining: max(0, limit.requests - used),
+                        reset: Int((wallNow + max(0, nextFree - now)).rounded(.up)), retryAfter: 0)
     }
 }
