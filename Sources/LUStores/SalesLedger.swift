@@ -18,11 +18,11 @@ import Store
 ///   path, SQL or value (see `ToolError.dataSource(_:while:logger:)`).
 /// - Calls run concurrently: the actor keeps no per-call state.
 public actor SalesLedger {
-    private let source: any DataSource
+    let source: any DataSource
     /// The zone dates are in.
     public nonisolated let calendar: ZonedCalendar
-    private let now: @Sendable () -> Date
-    private let logger: Logger?
+    let now: @Sendable () -> Date
+    let logger: Logger?
 
     /// A ledger reading from `source` with dates in `calendar`'s zone; `now` is the clock for
     /// `today` and `yesterday` (the system clock unless a test fixes it).
