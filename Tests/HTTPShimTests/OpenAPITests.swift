@@ -52,6 +52,7 @@ struct OpenAPIDocument {
         // The bodies and the run_tests request are the tools' own schemas, verbatim.
         for (component, file) in [("RunTestsArguments", "run_tests.input.schema.json"), ("RunTestsResult", "run_tests.output.schema.json"),
                                   ("TestResult", "get_test_result.output.schema.json"), ("SalesResult", "get_sales.output.schema.json"),
+                                  ("SalesAnalysisResult", "analyze_sales.output.schema.json"),
                                   ("InventoryResult", "get_inventory.output.schema.json")] {
             #expect(schemas?[component] == (try OpenAPIDocument.load(file)), "\(component) differs from schemas/\(file)")
         }
@@ -118,6 +119,8 @@ struct OpenAPIDocument {
             ("GET", "/api/mcp/test/{execution_id}", "/api/mcp/test/test_1", "", []),
             ("GET", "/api/mcp/test/{execution_id}", "/api/mcp/test/zzz", "", []),
             ("GET", "/api/mcp/sales", "/api/mcp/sales?limit=0", "", []),
+            ("GET", "/api/mcp/sales/analysis", "/api/mcp/sales/analysis?group_by=month&sort=count", "", []),
+            ("GET", "/api/mcp/sales/analysis", "/api/mcp/sales/analysis?group_by=year", "", []),
             ("GET", "/api/mcp/inventory", "/api/mcp/inventory?low_stock=maybe", "", []),
         ]
         var seen = Set<Int>()

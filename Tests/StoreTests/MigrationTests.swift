@@ -4,10 +4,16 @@ import Testing
 
 @Suite("Schema migrations")
 struct MigrationTests {
-    /// Tables migration 2 adds.
-    static let totalsTables = ["sales_code_day_totals", "sales_day_totals"]
-    /// Indexes migration 2 adds.
-    static let totalsIndexes = ["idx_items_name_id", "idx_sales_code_created_totals", "idx_sales_created_totals"]
+    /// Tables migrations 2 and 3 add.
+    static let totalsTables = ["sales_code_day_totals", "sales_code_hour_totals", "sales_day_totals", "sales_hour_totals"]
+    /// Indexes migrations 2 and 3 add.
+    static let totalsIndexes = ["idx_items_name_id", "idx_sales_code_created_totals", "idx_sales_code_hour_totals_hour",
+                                "idx_sales_created_totals"]
+    /// Triggers migrations 2 and 3 add.
+    static let totalsTriggers = ["sale_items_hour_totals_after_delete", "sale_items_hour_totals_after_insert",
+                                 "sale_items_hour_totals_after_update", "sales_hour_totals_after_delete",
+                                 "sales_hour_totals_after_insert", "sales_hour_totals_after_update",
+                                 "sales_totals_after_delete", "sales_totals_after_insert", "sales_totals_after_update"]
 
     @Test("a fresh file gets every version, the benchmark harness's tables and indexes and the sales totals")
     func freshDatabase() async throws {
@@ -17,10 +23,9 @@ struct MigrationTests {
             #expect(try await objectNames(store.writer, type: "table") == (BenchmarkKitSchema.tables + Self.totalsTables).sorted())
             #expect(try await objectNames(store.writer, type: "index")
                 == (BenchmarkKitSchema.indexNames + Self.totalsIndexes).sorted())
-            #expect(try await objectNames(store.writer, type: "trigger")
-                == ["sales_totals_after_delete", "sales_totals_after_insert", "sales_totals_after_update"])
+            #expect(try await objectNames(store.writer, type: "trigger") == Self.totalsTriggers)
             let rows = try await store.writer.query("SELECT version, applied_at FROM schema_version")
-            #expect(rows.count == 2)
+            #expect(rows.count == 3)
             #expect(rows.first?.first == .integer(1))
             let appliedAt = try #require(rows.first?.last?.stringValue)
             #expect(appliedAt.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/) != nil)
@@ -51,10 +56,11 @@ struct MigrationTests {
             #expect(try await Migrator.migrate(store.writer).isEmpty)
             let upgraded = try await schemaObjects(store.writer)
             #expect(objects.allSatisfy { upgraded.contains($0) })
-            #expect(upgraded.count == objects.count + Self.totalsTables.count + Self.totalsIndexes.count + 3)
+            #expect(upgraded.count == objects.count + Self.totalsTables.count + Self.totalsIndexes.count
+                + Self.totalsTriggers.count)
             let versions = try await store.writer.query("SELECT version, applied_at FROM schema_version ORDER BY version")
             #expect(versions.first == [.integer(1), .text(kitAppliedAt)])
-            #expect(versions.map { $0[0] } == [.integer(1), .integer(2)])
+            #expect(versions.map { $0[0] } == [.integer(1), .integer(2), .integer(3)])
             #expect(try await scalar(store.reader(), "SELECT count(*) FROM categories") == 1)
         }
     }
