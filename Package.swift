@@ -31,11 +31,10 @@ let package = Package(
         // Runs test suites: child processes, report and coverage parsers, the built-in suites through
         // the `StoreChecks` and `ExecutionLog` a store supplies. Knows nothing of sales, SQL or MCP.
         .target(name: "TestExecution", dependencies: ["JSONRPC", "ServerSupport"], swiftSettings: staticInRelease),
-        .systemLibrary(
-            name: "CLibPQ",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
-        ),
+        // libpq's header (Debian libpq-dev). Not linked: PostgresStore loads libpq.so.5 with dlopen
+        // when a PostgreSQL connection is first wanted, sparing every SQLite start the ~30 libraries
+        // libpq brings.
+        .systemLibrary(name: "CLibPQ"),
         .target(name: "PostgresStore", dependencies: ["CLibPQ", "Store"], swiftSettings: staticInRelease),
         .target(
             name: "LUStores",
@@ -68,7 +67,9 @@ let package = Package(
         .testTarget(name: "LUStoresTests", dependencies: ["LUStores", "MCP", "JSONRPC", "Store", "TestExecution", "PostgresStore", "PostgresTesting"]),
         .testTarget(name: "TestExecutionTests", dependencies: ["TestExecution", "LUStores", "MCP", "JSONRPC", "Store"]),
         // A throwaway PostgreSQL cluster with the LUStores tables, for every test target that needs one.
-        .target(name: "PostgresTesting", dependencies: ["CLibPQ"], path: "Tests/PostgresTesting"),
+        // The tests' own administrative sessions call libpq directly, so they link it.
+        .target(name: "PostgresTesting", dependencies: ["CLibPQ"], path: "Tests/PostgresTesting",
+                linkerSettings: [.linkedLibrary("pq")]),
         .testTarget(name: "PostgresStoreTests", dependencies: ["PostgresStore", "PostgresTesting", "Store", "CLibPQ"]),
         .testTarget(
             name: "EndToEndTests",

@@ -20,7 +20,10 @@ public struct HTTPShimHandler: HTTPHandler {
     /// The answer of the route `request.path` belongs to.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
         if RESTRouter.owns(request.path) { return await rest.handle(request) }
-        if request.path == "/mcp", let mcp { return await mcp.handle(request) }
+        if request.path == "/mcp", let mcp {
+            // The key's scopes decide what tools/list shows and what the audit line names.
+            return await ToolCaller.$current.withValue(rest.gate.mcpCaller(request)) { await mcp.handle(request) }
+        }
         return .error(ToolError(.notFound, "no route for \(request.path)"))
     }
 

@@ -14,8 +14,8 @@ import Store
 ///   path, SQL or value (see `ToolError.dataSource(_:while:logger:)`).
 /// - Calls run concurrently: the actor keeps no per-call state.
 public actor InventoryCatalog {
-    private let source: any DataSource
-    private let logger: Logger?
+    let source: any DataSource
+    let logger: Logger?
 
     /// A catalogue reading from `source`; failures are logged to `logger`.
     public init(source: any DataSource, logger: Logger? = nil) {

@@ -10,10 +10,10 @@ public enum RunTestsTool {
         Tool(
             name: "run_tests",
             title: "Run tests",
-            description: "Start a test suite (unit, integration, e2e, or the built-in store checks sales and system) in the "
-                + "background. Answers at once with execution_id and estimated_duration; poll get_test_result for the "
+            description: "Start a test suite of this server in the background: \(suiteList(runner.runnableSuites)). "
+                + "Answers at once with execution_id and estimated_duration; poll get_test_result for the "
                 + "outcome. One execution at a time by default: while one runs, this answers MCP_TEST_RUNNING with its id.",
-            inputSchema: SchemaLibrary.runTestsInput,
+            inputSchema: inputSchema(for: runner.runnableSuites),
             outputSchema: SchemaLibrary.runTestsOutput,
             annotations: ToolAnnotations(readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false),
             handler: { arguments, _ in
@@ -39,5 +39,30 @@ public enum RunTestsTool {
                 }
             }
         )
+    }
+
+    /// `schemas/run_tests.input.schema.json` with `test_type` narrowed to `suites` (the enum and its
+    /// description name only what this server can run).
+    public static func inputSchema(for suites: [TestSuite]) -> JSONValue {
+        guard case .object(var schema) = SchemaLibrary.runTestsInput, case .object(var properties)? = schema["properties"],
+              case .object(var testType)? = properties["test_type"] else { return SchemaLibrary.runTestsInput }
+        testType["enum"] = .array(suites.map { .string($0.name) })
+        testType["description"] = .string("The suite to run; this server can run \(suiteList(suites)).")
+        properties["test_type"] = .object(testType)
+        schema["properties"] = .object(properties)
+        return .object(schema)
+    }
+
+    /// `sales (built-in checks of …), unit (a configured command)`: the suites and what each runs,
+    /// never the command itself.
+    static func suiteList(_ suites: [TestSuite]) -> String {
+        guard !suites.isEmpty else { return "no suite is configured" }
+        return suites.map { suite in
+            switch suite.kind {
+            case .builtIn(.sales): "sales (built-in checks of the sales and stock data)"
+            case .builtIn(.system): "system (built-in checks of the database, its schema and disk space)"
+            case .command: "\(suite.name) (a configured command)"
+            }
+        }.joined(separator: ", ")
     }
 }

@@ -27,6 +27,12 @@ public struct SQLiteExecutionLog: ExecutionLog {
             [.text(testType), .integer(Int64(limit))]).compactMap { $0.first?.stringValue }
     }
 
+    /// Updates the row on the writer, only while it is still `running`.
+    public func updateRunning(id: String, results: String) async throws {
+        try await store.writer.run("UPDATE test_executions SET results = ? WHERE execution_id = ? AND status = 'running'",
+                                   [.text(results), .text(id)])
+    }
+
     /// Updates the row on the writer.
     public func finish(id: String, status: String, completedAt: String, results: String, outputTail: String?) async throws {
         try await store.writer.run(
@@ -50,6 +56,13 @@ public struct SQLiteExecutionLog: ExecutionLog {
     public func runningExecutions() async throws -> [(id: String, results: String?)] {
         try await store.writer.query("SELECT execution_id, results FROM test_executions WHERE status = 'running'")
             .compactMap { row in row.first?.stringValue.map { ($0, row.count > 1 ? row[1].stringValue : nil) } }
+    }
+
+    /// Reads on the writer (a row just inserted is seen), newest start first, the later row first
+    /// among those started in the same second.
+    public func recentExecutionIDs(limit: Int) async throws -> [String] {
+        try await store.writer.query("SELECT execution_id FROM test_executions ORDER BY started_at DESC, rowid DESC LIMIT ?",
+                                     [.integer(Int64(max(0, limit)))]).compactMap { $0.first?.stringValue }
     }
 
     /// Updates the row on the writer, only while it is still `running`.

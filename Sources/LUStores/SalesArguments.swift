@@ -42,16 +42,8 @@ public struct SalesArguments: Sendable, Equatable {
         query.chargeCode = try reader.string("charge_code")
         query.status = try reader.choice("status", as: SalesQuery.Status.self)
         if let date = try reader.string("date") {
-            let today = calendar.localDay(at: Int64(now.timeIntervalSince1970.rounded(.down)))
-            let day: Int64
-            switch date {
-            case "today": day = today
-            case "yesterday": day = today - 1
-            default:
-                guard let parsed = UTCTime.parseDay(date) else {
-                    throw ArgumentReader.invalid("date", "date must be YYYY-MM-DD (a real date), today or yesterday, not \(Self.quote(date))")
-                }
-                day = parsed
+            guard let day = calendar.day(named: date, now: now) else {
+                throw ArgumentReader.invalid("date", "date must be YYYY-MM-DD (a real date), today or yesterday, not \(Self.quote(date))")
             }
             let range = calendar.range(ofDay: day)
             query.from = range.start

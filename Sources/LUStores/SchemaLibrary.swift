@@ -23,6 +23,18 @@ public enum SchemaLibrary {
     /// The output schema of `get_inventory`.
     public static let getInventoryOutput = load(PackageResources.get_inventory_output_schema_json,
                                                 "get_inventory.output.schema.json")
+    /// The input schema of `analyze_inventory`.
+    public static let analyzeInventoryInput = load(PackageResources.analyze_inventory_input_schema_json,
+                                                   "analyze_inventory.input.schema.json")
+    /// The output schema of `analyze_inventory`.
+    public static let analyzeInventoryOutput = load(PackageResources.analyze_inventory_output_schema_json,
+                                                    "analyze_inventory.output.schema.json")
+    /// The input schema of `get_charge_codes`.
+    public static let getChargeCodesInput = load(PackageResources.get_charge_codes_input_schema_json,
+                                                 "get_charge_codes.input.schema.json")
+    /// The output schema of `get_charge_codes`.
+    public static let getChargeCodesOutput = load(PackageResources.get_charge_codes_output_schema_json,
+                                                  "get_charge_codes.output.schema.json")
     /// The import file format (`lustores-mcp import`).
     public static let importFormat = load(PackageResources.import_schema_json, "import.schema.json")
     /// The input schema of `run_tests`.
@@ -46,7 +58,9 @@ public enum SchemaLibrary {
          "import.schema.json": importFormat, "error.schema.json": error, "config.schema.json": configuration,
          "run_tests.input.schema.json": runTestsInput, "run_tests.output.schema.json": runTestsOutput,
          "get_test_result.input.schema.json": getTestResultInput, "get_test_result.output.schema.json": getTestResultOutput,
-         "analyze_sales.input.schema.json": analyzeSalesInput, "analyze_sales.output.schema.json": analyzeSalesOutput]
+         "analyze_sales.input.schema.json": analyzeSalesInput, "analyze_sales.output.schema.json": analyzeSalesOutput,
+         "analyze_inventory.input.schema.json": analyzeInventoryInput, "analyze_inventory.output.schema.json": analyzeInventoryOutput,
+         "get_charge_codes.input.schema.json": getChargeCodesInput, "get_charge_codes.output.schema.json": getChargeCodesOutput]
     }
 
     private static func load(_ bytes: [UInt8], _ name: String) -> JSONValue {

@@ -9,7 +9,8 @@ import Synchronization
 /// per ``Thresholds/sampleInterval`` and reused in between, so a flood of calls costs one timed
 /// query each; `unhealthy` exactly when the database does not answer or cannot be written (its
 /// file deleted, immutable, on a read-only or full volume: `database.reason` says which, in product
-/// terms), else `degraded` when a resource is above its threshold, else `healthy`.
+/// terms), else `degraded` when a resource is above its threshold, else `healthy`; `system.reasons`
+/// holds one short line for each of these causes (empty exactly when `healthy`).
 ///
 /// Not an actor, on purpose: a call costs no thread switch. Its one piece of state, the latest
 /// resource sample, sits behind a mutex that is held only to read or replace it, never while
@@ -57,6 +58,13 @@ public final class StatusMonitor: Sendable {
     private let thresholds: Thresholds
     private let started = ContinuousClock.now
     private let samples = Mutex(Samples())
+    private let healthWatch = Mutex(HealthWatch())
+
+    /// The health last computed and who wants to hear when it changes.
+    private struct HealthWatch {
+        var latest: String?
+        var observers: [@Sendable (String) -> Void] = []
+    }
 
     /// The sampler (it keeps the previous CPU counters) and its latest figures.
     private struct Samples {
@@ -101,20 +109,47 @@ public final class StatusMonitor: Sendable {
         }
         let tests = probe?.rows.first.flatMap(Self.testSummary)
         let figures = resources(now: clock.now)
-        let busy = figures.memory > thresholds.memory || figures.cpu > thresholds.cpu || figures.disk > thresholds.disk
-        let reason = sourceFailure ?? probeFailure?.clientReason ?? fileFault
-        let health = reason != nil ? "unhealthy" : busy ? "degraded" : "healthy"
+        let faults = [sourceFailure, probeFailure?.clientReason, fileFault].compactMap { $0 }
+        let busy = busyResources(figures)
+        let reason = faults.first
+        let health = reason != nil ? "unhealthy" : busy.isEmpty ? "healthy" : "degraded"
+        noteHealth(health)
         let uptime = Int64((clock.now - started).components.seconds)
         var database = JSONObject([("connected", .bool(connected)), ("latency", .double(latency))])
         if let reason { database.append("reason", .string(reason)) }
         return [
             "system": ["status": .string(health), "version": .string(LUStoresVersion.current),
-                       "uptime": .integer(uptime), "environment": .string(environment)],
+                       "uptime": .integer(uptime), "environment": .string(environment),
+                       "reasons": .array((faults + busy).map { .string($0) })],
             "database": .object(database),
             "tests": tests ?? ["total": 0, "passed": 0, "failed": 0, "last_run": nil],
             "resources": ["memory_usage": Self.percent(figures.memory), "cpu_usage": Self.percent(figures.cpu),
                           "disk_usage": Self.percent(figures.disk)],
         ]
+    }
+
+    /// One line for each resource above its threshold, e.g. `memory 93% is above its 90% threshold`.
+    private func busyResources(_ figures: ResourceSampler.Sample) -> [String] {
+        [("memory", figures.memory, thresholds.memory), ("cpu", figures.cpu, thresholds.cpu),
+         ("disk", figures.disk, thresholds.disk)].compactMap { name, value, limit in
+            guard value > limit else { return nil }
+            let shown = limit == limit.rounded() ? "\(Int(limit))" : "\(limit)"
+            return "\(name) \(Int(value.rounded()))% is above its \(shown)% threshold"
+        }
+    }
+
+    /// Calls `observer` with the new `system.status` each time a status computation finds it
+    /// different from the previous one (the first computation sets the baseline).
+    public func observeHealthChanges(_ observer: @escaping @Sendable (_ health: String) -> Void) {
+        healthWatch.withLock { $0.observers.append(observer) }
+    }
+
+    private func noteHealth(_ current: String) {
+        let observers = healthWatch.withLock { watch -> [@Sendable (String) -> Void] in
+            defer { watch.latest = current }
+            return watch.latest == nil || watch.latest == current ? [] : watch.observers
+        }
+        for observer in observers { observer(current) }
     }
 
     /// The latest figures if they are fresh (or someone is refreshing them); otherwise a new sample,

@@ -48,6 +48,17 @@ public struct ZonedCalendar: Sendable {
         return UTCTime.days(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
     }
 
+    /// The local day `text` names: `today` or `yesterday` at `now`, or a real date `YYYY-MM-DD`;
+    /// nil for anything else.
+    public func day(named text: String, now: Date) -> Int64? {
+        let today = localDay(at: Int64(now.timeIntervalSince1970.rounded(.down)))
+        switch text {
+        case "today": return today
+        case "yesterday": return today - 1
+        default: return UTCTime.parseDay(text)
+        }
+    }
+
     /// The UTC instants `[start, end)` of local day `day` (day number since 1970-01-01).
     public func range(ofDay day: Int64) -> (start: Int64, end: Int64) {
         if let fixedOffset {

@@ -93,12 +93,16 @@ extension MCPServer {
         let progressToken = params["_meta"]?[Self.metaProgressToken].flatMap(RequestID.init)
         let registry = self.registry
         let decorate = self.decorator(for: context.revision, cacheable: false)
+        let observer = toolCallObserver
         return .work(requestID: id) { sink in
             let toolContext = ToolContext(requestID: id, revision: context.revision,
                                           clientCapabilities: context.clientCapabilities,
                                           progressToken: progressToken, logLevel: context.logLevel, sink: sink)
+            let started = ContinuousClock.now
             let outcome = await registry.call(tool, arguments: arguments, context: toolContext)
             toolContext.finish()
+            observer?(ToolCallReport(tool: name, arguments: arguments, outcome: outcome,
+                                     duration: ContinuousClock.now - started, caller: ToolCaller.current))
             if Task.isCancelled { return nil }
             return JSONRPCMessage.responseJSON(id: id, result: decorate(Self.callToolResult(outcome, revision: context.revision)))
         }

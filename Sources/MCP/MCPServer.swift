@@ -21,6 +21,8 @@ public struct MCPServer: Sendable {
     /// How long a 2026-07-28 client may cache `server/discover` and `tools/list` results: the
     /// tool set is fixed for the life of the process.
     public let cacheTTLMilliseconds: Int64
+    /// Told of every finished `tools/call` (the audit log), if set.
+    public let toolCallObserver: ToolCallObserver?
 
     public static let defaultToolsPageSize = 50
     public static let defaultCacheTTLMilliseconds: Int64 = 3_600_000
@@ -42,11 +44,13 @@ public struct MCPServer: Sendable {
     /// -32022: the 2026-07-28 UnsupportedProtocolVersion error.
     public static let unsupportedProtocolVersionCode = -32022
 
-    /// An engine serving `registry`'s tools as `implementation`; it holds no per-connection state.
+    /// An engine serving `registry`'s tools as `implementation`, telling `toolCallObserver` of
+    /// each call; it holds no per-connection state.
     public init(implementation: Implementation, instructions: String? = nil, registry: ToolRegistry,
                 toolsPageSize: Int = MCPServer.defaultToolsPageSize,
                 cacheTTLMilliseconds: Int64 = MCPServer.defaultCacheTTLMilliseconds,
-                resources: ResourceRegistry = ResourceRegistry(), prompts: PromptRegistry = PromptRegistry()) {
+                resources: ResourceRegistry = ResourceRegistry(), prompts: PromptRegistry = PromptRegistry(),
+                toolCallObserver: ToolCallObserver? = nil) {
         self.implementation = implementation
         self.instructions = instructions
         self.registry = registry
@@ -54,6 +58,7 @@ public struct MCPServer: Sendable {
         self.prompts = prompts
         self.toolsPageSize = toolsPageSize
         self.cacheTTLMilliseconds = cacheTTLMilliseconds
+        self.toolCallObserver = toolCallObserver
     }
 
     /// Decides what to do with one line of input. Call in arrival order: lifecycle changes

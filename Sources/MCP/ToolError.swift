@@ -11,6 +11,8 @@ public struct ToolError: Error, Sendable, Equatable {
         case invalidRequest = "MCP_INVALID_REQUEST"
         /// No API key, or a wrong one.
         case authRequired = "MCP_AUTH_REQUIRED"
+        /// A valid API key without the scope the call needs (`details.scope` names it).
+        case forbidden = "MCP_FORBIDDEN"
         /// No such execution, path or tool.
         case notFound = "MCP_NOT_FOUND"
         /// A test execution is already running.
@@ -29,6 +31,7 @@ public struct ToolError: Error, Sendable, Equatable {
             switch self {
             case .invalidRequest: return 400
             case .authRequired: return 401
+            case .forbidden: return 403
             case .notFound: return 404
             case .methodNotAllowed: return 405
             case .testRunning: return 409

@@ -29,8 +29,17 @@ public struct ToolRegistry: Sendable {
         positions[name].map { tools[$0] }
     }
 
-    /// Validates `arguments` against the tool's input schema, then runs its handler.
+    /// The same registry without the tools named in `names` (a read-only server drops `run_tests`).
+    public func without(_ names: Set<String>) -> ToolRegistry {
+        ToolRegistry(tools.filter { !names.contains($0.name) }, invalidArguments: invalidArguments)
+    }
+
+    /// Refuses a tool the bound ``ToolCaller`` may not call (`MCP_FORBIDDEN`), validates
+    /// `arguments` against the tool's input schema, then runs its handler.
     public func call(_ tool: Tool, arguments: JSONObject, context: ToolContext) async -> ToolOutcome {
+        if let caller = ToolCaller.current, !caller.allows(tool.name) {
+            return .failure(ToolError(.forbidden, "this API key may not call \(tool.name)"))
+        }
         if let violation = SchemaValidator.validate(.object(arguments), against: tool.inputSchema) {
             return .failure(invalidArguments(violation))
         }
@@ -39,9 +48,11 @@ public struct ToolRegistry: Sendable {
 
     /// One page of `tools/list`: at most `pageSize` tools from `cursor` on, and `nextCursor` when
     /// more remain. Cursors are opaque to clients; a cursor this server did not issue is -32602.
+    /// With a ``ToolCaller`` bound, only the tools it may call are listed.
     public func listPage(for revision: ProtocolRevision, cursor: String?, pageSize: Int) throws(JSONRPCError) -> JSONObject {
-        let page = try Pagination.page(count: tools.count, cursor: cursor, pageSize: pageSize, kind: "tools")
-        var result = JSONObject([("tools", .array(tools[page.range].map { $0.json(for: revision) }))])
+        let visible = ToolCaller.current.map { caller in tools.filter { caller.allows($0.name) } } ?? tools
+        let page = try Pagination.page(count: visible.count, cursor: cursor, pageSize: pageSize, kind: "tools")
+        var result = JSONObject([("tools", .array(visible[page.range].map { $0.json(for: revision) }))])
         if let next = page.nextCursor { result.append("nextCursor", .string(next)) }
         return result
     }

@@ -6,16 +6,18 @@ import ServerSupport
 /// MCP Streamable HTTP at `/mcp`, in front of the same engine as stdio.
 ///
 /// Validation order: `Host`/`Origin` (421/403), admission (the application's authentication,
-/// 401), method (POST; DELETE with `Mcp-Session-Id` ends a session, without it 400; else 405 with
-/// `Allow`), `Accept` (406), `Content-Type` (415), JSON (-32700, 400), then for a `tools/call` the
-/// application's rate limit (429). Then by `ProtocolEra`: no `MCP-Protocol-Version` header or
+/// 401), method (POST; DELETE with `Mcp-Session-Id` ends a session, without it 400; GET on a
+/// handshake revision with `Mcp-Session-Id` opens the session's SSE stream of resource updates; else 405 with `Allow`), `Accept` (406), `Content-Type` (415), JSON (-32700, 400), then for a `tools/call` the
+/// application's scope check (403) and rate limit (429). Then by `ProtocolEra`: no `MCP-Protocol-Version` header or
 /// a handshake revision → the handshake path, with `Mcp-Session-Id` sessions minted at
 /// `initialize` (missing id 400, unknown id 404); any other value → the 2026-07-28 path, where
 /// `_meta` is checked (-32602), then the headers against the body (-32020), then the engine
 /// (-32022, -32601 as 404, …), each with HTTP 400 unless said otherwise, echoing the request id.
 /// Notifications and responses are accepted with 202. A `tools/call` carrying a `progressToken`
 /// from a client that accepts `text/event-stream` is answered as an SSE stream: its progress
-/// notifications, then the response; everything else is one JSON response. A session's
+/// notifications, then the response; so is every `subscriptions/listen` (2026-07-28): its
+/// acknowledgement and updates until the client closes the stream or the server stops; everything
+/// else is one JSON response. A session's
 /// `notifications/cancelled` cancels the named call; a closed connection cancels its calls.
 public struct MCPEndpoint: HTTPHandler {
     /// The engine every message goes through.
@@ -37,6 +39,13 @@ public struct MCPEndpoint: HTTPHandler {
         self.admit = admit
     }
 
+    /// Ends every open notification stream (GET streams and `subscriptions/listen` streams, which
+    /// answer with their final result), so a draining server is not held open by them.
+    public func closeStreams() {
+        server.closeAllChannels()
+        sessions.closeStreams()
+    }
+
     /// The answer to one request to `/mcp` (see the type's validation order).
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
         guard origins.allowsHost(request.header("host")) else {
@@ -49,6 +58,9 @@ public struct MCPEndpoint: HTTPHandler {
         switch request.method {
         case "POST": break
         case "DELETE": return deleteSession(request)
+        case "GET" where request.header("mcp-session-id") != nil
+            && ProtocolEra(versionHeader: request.header("mcp-protocol-version").map { $0.trimmingSpaces() }) != .stateless:
+            return openNotificationStream(request)
         default:
             var response = Self.rpcError(nil, .invalidRequest("Method Not Allowed: use POST"), status: 405)
             response.addHeader("Allow", "POST, DELETE")
@@ -91,6 +103,8 @@ public struct MCPEndpoint: HTTPHandler {
             return nil
         case .refused(let response):
             return response
+        case .refusedCall(let status, let error):
+            return rpcError(id, error, status: status)
         case .rateLimited(let limit, let retryAfter, let headers):
             let error = JSONRPCError(code: -32000, message: "Rate limited: too many \(limit) calls with this key",
                                      data: .object(JSONObject([("retryAfter", .integer(Int64(retryAfter)))])))
@@ -133,7 +147,8 @@ public struct MCPEndpoint: HTTPHandler {
             if method == "initialize" { return Self.rpcError(id, .methodNotFound(method), status: 404) }
             var session = SessionState()
             let disposition = server.receive(value, session: &session)
-            return await respond(disposition, progress: Self.hasProgressToken(object) && wantsStream)
+            // A listen stream is always answered as SSE: its notifications, then its final result.
+            return await respond(disposition, progress: method == "subscriptions/listen" || Self.hasProgressToken(object) && wantsStream)
         }
     }
 
@@ -145,10 +160,13 @@ public struct MCPEndpoint: HTTPHandler {
         let params = object?["params"]?.objectValue ?? JSONObject()
         let now = MonotonicClock.now()
         if method == "initialize" && object?["id"] != nil {
+            let stream = MCPSessionStream()
             var session = SessionState()
             let disposition = server.receive(value, session: &session)
             guard session.isInitialized else { return await respond(disposition, progress: false) }
-            guard let id = sessions.create(session, now: now) else {
+            session.notifications = server.openChannel(sink: { message in stream.send(message) })
+            guard let id = sessions.create(session, stream: stream, now: now) else {
+                session.notifications?.close()
                 return Self.rpcError(RequestID(object?["id"] ?? .null), JSONRPCError(code: -32000, message: "too many sessions"), status: 503)
             }
             var response = await respond(disposition, progress: false)
@@ -158,7 +176,8 @@ public struct MCPEndpoint: HTTPHandler {
         // A self-describing (2026-07-28 style) request needs no session.
         if let method, ProtocolEra(method: method, params: params) == .stateless {
             var session = SessionState()
-            return await respond(server.receive(value, session: &session), progress: Self.hasProgressToken(params) && wantsStream)
+            return await respond(server.receive(value, session: &session),
+                                 progress: method == "subscriptions/listen" || Self.hasProgressToken(params) && wantsStream)
         }
         guard let sessionID = request.header("mcp-session-id") else {
             return Self.rpcError(nil, .invalidRequest("Bad Request: Mcp-Session-Id header is required"), status: 400)
@@ -178,6 +197,21 @@ public struct MCPEndpoint: HTTPHandler {
             return Self.rpcError(nil, .invalidRequest("Bad Request: MCP-Protocol-Version does not match the session's"), status: 400)
         }
         return await respond(disposition, progress: Self.hasProgressToken(params) && wantsStream, session: sessionID)
+    }
+
+    /// GET with `Mcp-Session-Id` (handshake revisions): the session's SSE stream of unsolicited
+    /// notifications (`notifications/resources/updated`). Without `Accept: text/event-stream` 406,
+    /// an unknown session 404. (A GET without a session id is 405, as before there were streams.)
+    private func openNotificationStream(_ request: HTTPRequest) -> HTTPResponse {
+        guard request.header("accept")?.lowercased().contains("text/event-stream") == true else {
+            return Self.rpcError(nil, .invalidRequest("Not Acceptable: the client must accept text/event-stream"), status: 406)
+        }
+        let id = request.header("mcp-session-id") ?? ""
+        guard let stream = sessions.openStream(id, now: MonotonicClock.now()) else {
+            return Self.rpcError(nil, JSONRPCError(code: -32001, message: "Session not found"), status: 404)
+        }
+        return HTTPResponse(status: 200, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache"),
+                                                   ("X-Accel-Buffering", "no")], body: .stream(stream))
     }
 
     private func deleteSession(_ request: HTTPRequest) -> HTTPResponse {

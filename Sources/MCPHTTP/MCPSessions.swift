@@ -17,6 +17,8 @@ public final class MCPSessions: Sendable {
     private struct Entry {
         var state: SessionState
         var lastUsed: Double
+        /// Where the session's unsolicited notifications go (its GET stream).
+        let stream: MCPSessionStream?
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -26,8 +28,9 @@ public final class MCPSessions: Sendable {
     /// An empty table.
     public init() {}
 
-    /// A new session with `state` (after `initialize`); nil when the table is full.
-    func create(_ state: SessionState, now: Double) -> String? {
+    /// A new session with `state` (after `initialize`), whose notifications go to `stream`; nil
+    /// when the table is full.
+    func create(_ state: SessionState, stream: MCPSessionStream? = nil, now: Double) -> String? {
         var generator = SystemRandomNumberGenerator()
         let id = (0..<2).map { _ in
             let value = generator.next() as UInt64
@@ -36,10 +39,11 @@ public final class MCPSessions: Sendable {
         }.joined()
         return entries.withLock { table -> String? in
             if table.count >= Self.maximumSessions {
+                for (_, expired) in table where now - expired.lastUsed >= Self.idleLifetimeSeconds { Self.end(expired) }
                 table = table.filter { now - $0.value.lastUsed < Self.idleLifetimeSeconds }
                 guard table.count < Self.maximumSessions else { return nil }
             }
-            table[id] = Entry(state: state, lastUsed: now)
+            table[id] = Entry(state: state, lastUsed: now, stream: stream)
             return id
         }
     }
@@ -48,7 +52,7 @@ public final class MCPSessions: Sendable {
     func with<T>(_ id: String, now: Double, _ body: (inout SessionState) -> T) -> T? {
         entries.withLock { table -> T? in
             guard var entry = table[id], now - entry.lastUsed < Self.idleLifetimeSeconds else {
-                table[id] = nil
+                if let expired = table.removeValue(forKey: id) { Self.end(expired) }
                 return nil
             }
             let result = body(&entry.state)
@@ -62,7 +66,33 @@ public final class MCPSessions: Sendable {
     func remove(_ id: String) -> Bool {
         let cancellations = inFlight.withLock { $0.removeValue(forKey: id) } ?? [:]
         for cancel in cancellations.values { cancel() }
-        return entries.withLock { $0.removeValue(forKey: id) != nil }
+        guard let entry = entries.withLock({ $0.removeValue(forKey: id) }) else { return false }
+        Self.end(entry)
+        return true
+    }
+
+    /// A new GET stream of session `id`'s notifications; nil when there is no such session.
+    func openStream(_ id: String, now: Double) -> AsyncStream<[UInt8]>? {
+        let stream = with(id, now: now) { _ in () }.flatMap { entries.withLock { $0[id]?.stream } }
+        return stream?.open()
+    }
+
+    /// Whether session `id` has a GET stream open.
+    func hasOpenStream(_ id: String) -> Bool {
+        entries.withLock { $0[id]?.stream }?.isOpen ?? false
+    }
+
+    /// Ends every session's notification channel and GET stream (server shutdown), so no stream
+    /// keeps a connection open; the sessions themselves remain until they expire.
+    public func closeStreams() {
+        let all = entries.withLock { Array($0.values) }
+        for entry in all { Self.end(entry) }
+    }
+
+    /// Closes what a session that ends holds open: its notification channel and its GET stream.
+    private static func end(_ entry: Entry) {
+        entry.state.notifications?.close()
+        entry.stream?.close()
     }
 
     /// Records how to cancel request `request` of session `session` while it runs.

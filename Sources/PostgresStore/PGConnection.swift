@@ -55,6 +55,7 @@ final class PGConnection {
 
     /// Connects within the connect timeout and applies the session settings.
     static func connect(_ settings: PostgresSettings) throws(PostgresError) -> PGConnection {
+        if let problem = LibPQ.loadProblem { throw PostgresError(.clientLibraryMissing, problem) }
         let deadline = ContinuousClock.now + .milliseconds(settings.connectTimeoutMilliseconds)
         let keys = ["dbname", "application_name", "client_encoding"]
         let values = [settings.conninfo, PostgresSettings.applicationName, "UTF8"]

@@ -56,6 +56,14 @@ public final class PostgresDataSource: DataSource {
         }
     }
 
+    /// Every row of `chargecodes` by code (byte order), `valid_from` and `valid_until` read as the
+    /// dates of their stored (UTC) timestamps.
+    public func chargeCodes() async throws(PostgresError) -> [ChargeCodeRecord] {
+        try await read([PostgresQueries.chargeCodes]) { results, _ throws(PostgresError) in
+            try PostgresQueries.chargeCodeRecords(results)
+        }
+    }
+
     /// A timed `SELECT 1` round trip on a connection kept for pings (connecting first if needed;
     /// the connect time is not counted).
     public func ping() async throws(PostgresError) -> Duration {

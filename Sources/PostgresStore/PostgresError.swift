@@ -10,6 +10,8 @@ public struct PostgresError: DataSourceFailure, Equatable {
     public enum Code: String, Sendable, CaseIterable {
         /// The connection string cannot be parsed.
         case invalidSettings = "invalid_settings"
+        /// The PostgreSQL client library (libpq) is not installed on this machine.
+        case clientLibraryMissing = "client_library_missing"
         /// The server could not be reached or refused the connection.
         case connectFailed = "connect_failed"
         /// The server rejected the role or its password.
@@ -57,7 +59,7 @@ public struct PostgresError: DataSourceFailure, Equatable {
         case .connectFailed, .authenticationFailed, .connectTimeout, .connectionLost, .statementTimeout, .lockTimeout,
              .serverUnavailable, .closed:
             return true
-        case .invalidSettings, .permissionDenied, .schemaMismatch, .queryFailed, .unexpectedResult:
+        case .invalidSettings, .clientLibraryMissing, .permissionDenied, .schemaMismatch, .queryFailed, .unexpectedResult:
             return false
         }
     }
@@ -66,6 +68,7 @@ public struct PostgresError: DataSourceFailure, Equatable {
     public var clientReason: String {
         switch code {
         case .invalidSettings: return "the PostgreSQL connection settings are not valid"
+        case .clientLibraryMissing: return "the PostgreSQL client library is not installed"
         case .connectFailed, .serverUnavailable, .closed: return "the PostgreSQL server cannot be reached"
         case .authenticationFailed: return "the PostgreSQL server refused the configured credentials"
         case .connectTimeout: return "connecting to the PostgreSQL server timed out"

@@ -125,6 +125,27 @@ enum PostgresQueries {
                              lowStockCount: try summary.int64(0, 1), stockValuePence: try summary.pence(0, 2))
     }
 
+    // MARK: get_charge_codes
+
+    /// Every charge code; the validity bounds as `YYYY-MM-DD` (their dates as stored).
+    static let chargeCodes = BoundStatement(
+        sql: "SELECT code, title, to_char(valid_from, 'YYYY-MM-DD'), to_char(valid_until, 'YYYY-MM-DD'), on_hold "
+            + "FROM chargecodes ORDER BY code COLLATE \"C\"", types: [], values: [])
+
+    static func chargeCodeRecords(_ results: [PGRows]) throws(PostgresError) -> [ChargeCodeRecord] {
+        guard results.count == 1 else { throw shape("charge code") }
+        let rows = results[0]
+        var codes: [ChargeCodeRecord] = []
+        codes.reserveCapacity(rows.count)
+        for row in 0..<rows.count {
+            let from = rows.isNull(row, 2) ? nil : UTCTime.parseDay(try rows.text(row, 2))
+            let until = rows.isNull(row, 3) ? nil : UTCTime.parseDay(try rows.text(row, 3))
+            codes.append(ChargeCodeRecord(code: try rows.text(row, 0), title: try rows.text(row, 1), validFrom: from,
+                                          validUntil: until, onHold: try rows.bool(row, 4)))
+        }
+        return codes
+    }
+
     private static func shape(_ what: String) -> PostgresError {
         PostgresError(.unexpectedResult, "the \(what) statements returned an unexpected number of rows")
     }

@@ -40,8 +40,9 @@ public struct PostgresSettings: Sendable, Equatable {
         self.statementTimeoutMilliseconds = max(1, statementTimeoutMilliseconds)
     }
 
-    /// Checks that libpq can parse the connection string.
+    /// Checks that libpq is installed and can parse the connection string.
     public func validate() throws(PostgresError) {
+        if let problem = LibPQ.loadProblem { throw PostgresError(.clientLibraryMissing, problem) }
         guard parsedOptions() != nil else {
             throw PostgresError(.invalidSettings, "the database URL is not a valid postgresql:// URI or libpq connection string")
         }

@@ -15,7 +15,7 @@ enum LUStoresSchema {
         ("categories", ["id", "name"]),
         ("items", ["id", "sku", "name", "category_id", "price", "vat_rate", "vat_included", "current_stock",
                    "minimum_stock", "unit", "location", "is_active"]),
-        ("chargecodes", ["code", "title", "on_hold"]),
+        ("chargecodes", ["code", "title", "valid_from", "valid_until", "on_hold"]),
         ("sales", ["id", "sale_id", "charge_code", "subtotal_amount", "vat_amount", "total_amount", "status",
                    "created_at"]),
         ("sale_items", ["id", "sale_id", "item_id", "vat_amount", "total_with_vat"]),

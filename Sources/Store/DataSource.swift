@@ -19,6 +19,8 @@ public protocol DataSource: Sendable {
     /// The figures of the sales `query` matches, grouped as it asks (see ``SalesAnalysisQuery`` for
     /// what each figure counts), with the totals and extent of the whole filtered set.
     func salesAnalysis(_ query: SalesAnalysisQuery) async throws -> SalesAnalysis
+    /// Every charge code, by code (byte order), with its validity as days.
+    func chargeCodes() async throws -> [ChargeCodeRecord]
 }
 
 /// A failure of a ``DataSource``, whatever its engine.

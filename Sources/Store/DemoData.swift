@@ -75,10 +75,12 @@ public enum DemoDataError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Deterministic, realistic data for a physics department's stores counter: components, cables,
 /// chemicals and cryogens (sold by the litre or kilogram, in fractions), glassware, consumables,
 /// optics, vacuum parts, fasteners, tools, PPE, zero-rated books and stationery; a few dozen charge
-/// codes with validity windows and holds; sales of 1–6 lines on weekday opening hours (08:30–17:00
-/// UTC, quieter in summer, closed over Christmas) over the two years before `end`, 2.5% refunded.
+/// codes with validity windows and holds; sales of 1–6 lines in opening hours (08:30–17:00 UTC) on
+/// every day of the two years before `end`, today included (before 08:30, in its first hours),
+/// quieter at weekends, over Christmas and in summer, 2.5% refunded.
 ///
-/// Guarantees: the same options give the same rows, byte for byte; every sale's totals are the sums
+/// Guarantees: the same options give the same rows, byte for byte; with at least one sale per day
+/// of the history, every day has a sale; every sale's totals are the sums
 /// of its lines, each line rounded half-up to the penny (`ScaledDecimal`); sale references are
 /// unique; nothing is written unless the whole run succeeds (one transaction), and nothing at all
 /// when the store already holds items or sales.
@@ -177,23 +179,34 @@ struct DemoSchedule: Sendable {
 
     init(options: DemoDataOptions) throws(DemoDataError) {
         var random = DemoRandom(seed: options.seed ^ 0x5EED_0000_DA7A)
-        let lastDay = UTCTime.day(of: options.end)
+        // The day of the last second before `end`: an end at midnight closes the day before.
+        let lastDay = UTCTime.day(of: options.end - 1)
         let firstDay = lastDay - Int64(DemoDataOptions.historyDays) + 1
         for wholeDay in [false, true] {
             var candidates: [(day: Int64, start: Int64, length: Int, weight: Double)] = []
             for day in firstDay...lastDay {
                 let date = UTCTime.civil(days: day)
                 let weekday = Int((day % 7 + 7 + 3) % 7)  // 0 = Monday; 1970-01-01 was a Thursday
-                let closed = weekday >= 5 || (date.month == 12 && date.day >= 24) || (date.month == 1 && date.day == 1)
+                let holiday = (date.month == 12 && date.day >= 24) || (date.month == 1 && date.day == 1)
+                // Open every day, so any date a person asks about has sales; quieter at weekends and holidays.
+                let quiet = holiday ? 0.1 : weekday >= 5 ? 0.25 : 1.0
                 let seasonal = date.month == 8 ? 0.55 : (date.month == 7 || date.month == 9 ? 0.8 : 1.0)
                 let jitter = 0.8 + 0.4 * random.unit()
-                let open = day * UTCTime.secondsPerDay + Int64(wholeDay ? 0 : Self.opening)
-                let close = min(day * UTCTime.secondsPerDay + Int64(wholeDay ? 86_400 : Self.closing), options.end)
-                guard !closed, close > open else { continue }
+                let midnight = day * UTCTime.secondsPerDay
+                var open = midnight + Int64(wholeDay ? 0 : Self.opening)
+                let close = min(midnight + Int64(wholeDay ? 86_400 : Self.closing), options.end)
+                if close <= open { open = midnight }  // today, before opening: its first hours
+                guard close > open else { continue }
                 let full = Double(wholeDay ? 86_400 : Self.closing - Self.opening)
-                candidates.append((day, open, Int(close - open), seasonal * jitter * Double(close - open) / full))
+                candidates.append((day, open, Int(close - open), quiet * seasonal * jitter * Double(close - open) / full))
             }
-            let counts = Self.apportion(options.sales, weights: candidates.map(\.weight))
+            var counts = Self.apportion(options.sales, weights: candidates.map(\.weight),
+                                        minimumEach: options.sales >= candidates.count ? 1 : 0)
+            if options.sales > 0, options.sales < candidates.count, counts.last == 0 {
+                // Too few sales for every day: today still gets one, taken from the busiest day.
+                counts[counts.indices.max { counts[$0] < counts[$1] }!] -= 1
+                counts[counts.count - 1] = 1
+            }
             if zip(candidates, counts).allSatisfy({ $0.length >= $1 }) {
                 days = zip(candidates, counts).map { Day(day: $0.day, start: $0.start, length: $0.length, count: $1) }
                 return
@@ -203,8 +216,13 @@ struct DemoSchedule: Sendable {
             + "ask for fewer")
     }
 
-    /// `total` split in proportion to `weights` by the largest-remainder method (sums exactly).
-    static func apportion(_ total: Int, weights: [Double]) -> [Int] {
+    /// `total` split in proportion to `weights` by the largest-remainder method (sums exactly),
+    /// after `minimumEach` to every share.
+    static func apportion(_ total: Int, weights: [Double], minimumEach: Int = 0) -> [Int] {
+        if minimumEach > 0 {
+            let rest = apportion(total - minimumEach * weights.count, weights: weights)
+            return rest.map { $0 + minimumEach }
+        }
         let sum = weights.reduce(0, +)
         guard total > 0, sum > 0 else { return weights.map { _ in 0 } }
         let quotas = weights.map { Double(total) * $0 / sum }

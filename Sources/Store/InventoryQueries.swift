@@ -51,9 +51,22 @@ public struct ItemRecord: Sendable, Equatable {
 
     /// The stock in thousandths of a unit, as the exact stock value uses it (rounded half away from
     /// zero, as SQLite's `ROUND` does).
-    public var stockThousandths: Int64 {
-        let scaled = (stock * Double(ScaledDecimal.quantityFactor)).rounded()
+    public var stockThousandths: Int64 { Self.thousandths(stock) }
+
+    /// The reorder level in thousandths of a unit, rounded as ``stockThousandths`` is.
+    public var minimumStockThousandths: Int64 { Self.thousandths(minimumStock) }
+
+    private static func thousandths(_ units: Double) -> Int64 {
+        let scaled = (units * Double(ScaledDecimal.quantityFactor)).rounded()
         return scaled.magnitude < 9.0e18 ? Int64(scaled) : 0
+    }
+
+    /// Σ price × stock of `items` in pence by the rule of ``InventoryPage/stockValuePence``: the
+    /// exact sum (pence × thousandths) rounded half-up to the penny once, at the end.
+    public static func stockValuePence(of items: some Sequence<ItemRecord>) -> Int64 {
+        var milliPence: Int128 = 0
+        for item in items { milliPence += Int128(item.pricePence) * Int128(item.stockThousandths) }
+        return InventorySnapshot.pence(milliPence: milliPence)
     }
 }
 
@@ -153,6 +166,19 @@ public enum InventoryQueries {
                                  bindings + [.integer(Int64(limit)), .integer(offset)]).map(item)
         return InventoryPage(items: items, categories: try categories(on: db), total: total, lowStockCount: low,
                              stockValuePence: ScaledDecimal.divideRoundingHalfUp(value, by: ScaledDecimal.quantityFactor))
+    }
+
+    /// Every charge code by code (binary order); `valid_from` and `valid_until` are kept as
+    /// `YYYY-MM-DD` (a longer text is read by its first ten characters).
+    public static func chargeCodes(on db: isolated SQLiteConnection) throws(StoreError) -> [ChargeCodeRecord] {
+        try db.query("SELECT code, title, valid_from, valid_until, on_hold FROM charge_codes ORDER BY code").map { row throws(StoreError) in
+            guard row.count == 5, let code = row[0].stringValue, let title = row[1].stringValue, let onHold = row[4].intValue else {
+                throw .sqlite(code: 20, message: "a charge_codes row has an unexpected type", sql: "SELECT code, title …")
+            }
+            return ChargeCodeRecord(code: code, title: title, validFrom: row[2].stringValue.flatMap { UTCTime.parseDay(String($0.prefix(10))) },
+                                    validUntil: row[3].stringValue.flatMap { UTCTime.parseDay(String($0.prefix(10))) },
+                                    onHold: onHold != 0)
+        }
     }
 
     private static func categories(on db: isolated SQLiteConnection) throws(StoreError) -> [String] {

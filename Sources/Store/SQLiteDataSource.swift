@@ -41,6 +41,11 @@ public final class SQLiteDataSource: DataSource {
     public func inventoryPage(_ filter: InventoryFilter, offset: Int64, limit: Int) async throws -> InventoryPage {
         try await inventory.page(filter, offset: offset, limit: limit)
     }
+
+    /// Every charge code, read in one read transaction (``InventoryQueries/chargeCodes(on:)``).
+    public func chargeCodes() async throws -> [ChargeCodeRecord] {
+        try await store.read { db throws(StoreError) in try InventoryQueries.chargeCodes(on: db) }
+    }
 }
 
 extension StoreError: DataSourceFailure {

@@ -4,7 +4,9 @@
 /// - Answers are exact and current: the items are kept in memory (an ``InventorySnapshot``) and
 ///   `PRAGMA data_version` is checked on a read-only connection of its own before every call, so
 ///   any commit by any connection or process since the snapshot was read makes the call reload it
-///   first. Counts and the stock value (Σ price × stock, exact, rounded half-up to the penny) cover
+///   first. When the store reopens its connections on a new file at its path (``Store/fileGeneration``
+///   changed), this connection is reopened too and the snapshot dropped, so a replaced file is never
+///   answered from the old one. Counts and the stock value (Σ price × stock, exact, rounded half-up to the penny) cover
 ///   every matching item.
 /// - A catalogue above ``SQLiteDataSource/snapshotItemLimit`` items is not held in memory: calls are
 ///   answered by SQL on the store's readers instead (same answers; case folding of ASCII letters only).
@@ -16,6 +18,8 @@ actor SQLiteInventory {
     /// The data version at which the catalogue was found to be above the limit.
     private var oversizedAtVersion: Int64?
     private var loading: Task<Loaded, any Error>?
+    /// The store's file generation `connection` is open on.
+    private var generation: Int
 
     private enum Loaded: Sendable {
         case snapshot(InventorySnapshot)
@@ -25,6 +29,7 @@ actor SQLiteInventory {
     /// The inventory of `store`, with its own read-only connection to the store's file.
     init(store: Store) throws(StoreError) {
         self.store = store
+        generation = store.fileGeneration
         connection = try SQLiteConnection(path: store.path, readOnly: true)
     }
 
@@ -41,6 +46,8 @@ actor SQLiteInventory {
     /// The snapshot of the database as it is now (reloaded if anything was committed since it was
     /// read), or nil when the catalogue is above the limit.
     func currentSnapshot() async throws(StoreError) -> InventorySnapshot? {
+        try await followReplacedFile()
+        let loadedGeneration = generation
         let version = try await Self.dataVersion(connection)
         if let snapshot, snapshot.dataVersion == version { return snapshot }
         if oversizedAtVersion == version { return nil }
@@ -60,6 +67,12 @@ actor SQLiteInventory {
             throw error as? StoreError ?? .sqlite(code: 1, message: "\(error)", sql: "load inventory")
         }
         if loading == task { loading = nil }
+        // Read from a file the store has since replaced: answer it (it was current when asked),
+        // but keep nothing of it.
+        guard loadedGeneration == generation else {
+            if case .snapshot(let fresh) = loaded { return fresh }
+            return nil
+        }
         switch loaded {
         case .snapshot(let fresh):
             if fresh.dataVersion >= (snapshot?.dataVersion ?? .min) { snapshot = fresh }
@@ -70,6 +83,18 @@ actor SQLiteInventory {
             oversizedAtVersion = at
             return nil
         }
+    }
+
+    /// Reopens the connection, forgetting the snapshot, when the store has moved to a new file at
+    /// its path since the connection was opened (a data version counts commits on one file only).
+    private func followReplacedFile() async throws(StoreError) {
+        let current = store.fileGeneration
+        guard current != generation else { return }
+        try await connection.reopen()
+        generation = current
+        snapshot = nil
+        oversizedAtVersion = nil
+        loading = nil
     }
 
     /// Reads every item in one read transaction, the data version first (so a commit racing the

@@ -21,7 +21,7 @@ enum CommandSuiteRun {
     static let staleReportSlack: Int = 1
 
     static func run(_ suite: TestSuite.CommandSuite, name: String, options: TestRunner.Options, capture: OutputCapture,
-                    environment: [String: String]) async -> TestExecutionRecord {
+                    environment: [String: String], onSpawn: @Sendable (pid_t) async -> Void = { _ in }) async -> TestExecutionRecord {
         let startedWallClock = Int(time(nil))
         let clock = ContinuousClock()
         let started = clock.now
@@ -30,7 +30,7 @@ enum CommandSuiteRun {
                                            timeout: options.timeout ?? suite.timeout)
         let outcome: ChildProcess.Outcome
         do {
-            outcome = try await ChildProcess.run(command, capture: capture)
+            outcome = try await ChildProcess.run(command, capture: capture, started: onSpawn)
         } catch {
             return TestExecutionRecord(status: "failed", report: TestReport(), duration: TestRunner.seconds(clock.now - started),
                                        reason: error.description, outputTail: error.description)

@@ -11,7 +11,9 @@ import Glibc
 /// Guarantees: at most `maxConcurrentRuns` executions at once (a further start is
 /// ``TestRunnerFailure/busy(running:)`` naming the running ones); every execution is recorded in the
 /// ``ExecutionLog`` from the moment `start` answers, updated when it ends, so results survive a
-/// restart, and one left `running` by a server that is gone reads `interrupted` after ``recoverInterrupted()``;
+/// restart, and one left `running` by a server that is gone reads `interrupted` after ``recoverInterrupted()``,
+/// which also kills what is left of that run's process group (recorded with the execution by pid and
+/// start time, so a reused pid is never taken for it);
 /// long polls wait on continuations (no sleeping loops), end at their deadline, when the execution
 /// ends, or when their task is cancelled.
 public actor TestRunner {
@@ -81,10 +83,13 @@ public actor TestRunner {
     let log: any ExecutionLog
     let checks: any StoreChecks
     let settings: Settings
+    /// This server, as recorded with each execution it runs.
+    private let owner = ExecutionOwner.thisServer()
     private var live: [String: Live] = [:]
     private var runningOrder: [String] = []
     private var waiters: [UInt64: Waiter] = [:]
     private var nextWaiter: UInt64 = 0
+    private var finishObservers: [@Sendable (String) -> Void] = []
 
     /// A runner recording into `log` whose built-in suites run `checks`. Call ``recoverInterrupted()``
     /// once before serving.
@@ -92,6 +97,11 @@ public actor TestRunner {
         self.log = log
         self.checks = checks
         self.settings = settings
+    }
+
+    /// The suites this runner can run, in the order of ``TestSuite/names``.
+    public nonisolated var runnableSuites: [TestSuite] {
+        TestSuite.names.compactMap { settings.suites[$0] }
     }
 
     /// The server's environment without its secrets (`LUSTORES_API_KEYS`), for commands.
@@ -132,9 +142,8 @@ public actor TestRunner {
         runningOrder.append(id)
         let estimate = await estimatedDuration(testType, builtIn: planned != nil)
         do {
-            let owner: JSONValue = ["runner_pid": .integer(Int64(getpid()))]
             try await log.insertRunning(StoredExecution(executionID: id, testType: testType, status: "running", startedAt: startedAt,
-                                                        completedAt: nil, results: JSONWriter.string(owner), outputTail: nil))
+                                                        completedAt: nil, results: owner.json, outputTail: nil))
         } catch {
             live[id] = nil
             runningOrder.removeAll { $0 == id }
@@ -176,7 +185,9 @@ public actor TestRunner {
             record = TestExecutionRecord(status: "completed", report: report, duration: Self.seconds(clock.now - started))
         case .command(let command):
             record = await CommandSuiteRun.run(command, name: suite.name, options: options, capture: capture ?? OutputCapture(),
-                                               environment: settings.environment)
+                                               environment: settings.environment) { [weak self] pid in
+                await self?.recordProcessGroup(of: id, leader: pid)
+            }
         }
         if Task.isCancelled {
             record.status = "interrupted"
@@ -184,6 +195,20 @@ public actor TestRunner {
         }
         record.rendered = await Self.render(record.report, as: options.reporter, name: suite.name)
         await finish(id, record)
+    }
+
+    /// Records the command's process group with the execution, so that if this server dies the next
+    /// one can stop the group. A failure is logged: the run goes on, only that safeguard is lost.
+    private func recordProcessGroup(of id: String, leader pid: pid_t) async {
+        // Gone already: it ended (or was stopped) before we looked, and its group with it.
+        guard let leader = ProcessIdentity.of(pid) else { return }
+        var recorded = owner
+        recorded.group = SuiteProcessGroup(leader: leader)
+        do {
+            try await log.updateRunning(id: id, results: recorded.json)
+        } catch {
+            FileHandle.standardError.write(Data("lustores-mcp: cannot record the process group of \(id): \(error)\n".utf8))
+        }
     }
 
     /// The report in the `reporter` format (nil for `json`), rendered off the actor.
@@ -206,6 +231,26 @@ public actor TestRunner {
         live[id] = nil
         runningOrder.removeAll { $0 == id }
         wake(executionID: id)
+        for observer in finishObservers { observer(id) }
+    }
+
+    /// Calls `observer` with an execution's id each time one ends, after its outcome is recorded
+    /// (so a read made from the observer sees it).
+    public func observeFinishes(_ observer: @escaping @Sendable (_ executionID: String) -> Void) {
+        finishObservers.append(observer)
+    }
+
+    /// The names of the suites this runner can run, sorted.
+    public nonisolated var testTypes: [String] { settings.suites.keys.sorted() }
+
+    /// The ids of the latest `limit` executions, running or finished, newest start first.
+    public func recentExecutionIDs(limit: Int) async throws(TestRunnerFailure) -> [String] {
+        do {
+            return try await log.recentExecutionIDs(limit: limit)
+        } catch {
+            FileHandle.standardError.write(Data("lustores-mcp: cannot read test executions: \(error)\n".utf8))
+            throw .unavailable(reason: "the database cannot be reached")
+        }
     }
 
     private func checked(_ id: String, _ partial: TestReport) {
@@ -296,17 +341,23 @@ public actor TestRunner {
     // MARK: - Lifecycle
 
     /// Marks `interrupted` every row left `running` by a server process that no longer exists
-    /// (or by an earlier life of this pid); returns how many. Call once at start-up.
+    /// (its pid gone, or now another process's, or an earlier life of this pid), first killing
+    /// (`SIGKILL`) whatever still runs in that execution's recorded process group; returns how many
+    /// rows it marked. Call once at start-up, before any run starts.
     @discardableResult
     public func recoverInterrupted() async throws -> Int {
         var count = 0
         for (id, results) in try await log.runningExecutions() {
             guard live[id] == nil else { continue }
-            let owner = results.flatMap { try? JSONParser.parse($0) }?["runner_pid"]?.integerValue
-            if let owner, let pid = pid_t(exactly: owner), pid != getpid(), kill(pid, 0) == 0 || errno == EPERM {
-                continue  // another server on the same database is running it
+            let owner = ExecutionOwner(results: results)
+            // Another server on the same database is running it.
+            if owner?.isAnotherLiveServer == true { continue }
+            var reason = "cut off by a restart of the server"
+            if owner?.group?.killOrphans() == true {
+                reason += "; its command, still running, was killed"
+                FileHandle.standardError.write(Data("lustores-mcp: killed the process group of \(id), left running by a server that died\n".utf8))
             }
-            let results: JSONValue = ["reason": "cut off by a restart of the server"]
+            let results: JSONValue = ["reason": .string(reason)]
             try await log.markInterrupted(id: id, completedAt: Timestamp.now(), results: JSONWriter.string(results))
             count += 1
         }

@@ -25,6 +25,12 @@ struct Configuration {
     var http = HTTPSettings()
     /// LUStores' PostgreSQL database to read sales and items from, when one is named.
     var postgres: PostgresOptions?
+    /// The server's home page for `serverInfo.websiteUrl` (`website_url`), when configured.
+    var websiteURL: String?
+    /// `--read-only` or `read_only`: no `run_tests` on any transport.
+    var readOnly = false
+    /// `LUSTORES_AUDIT_LOG` over `audit_log`: the audit log's path, when there is one.
+    var auditLogPath: String?
     /// The configuration file as read (empty without one), for the settings of later features.
     var file = JSONObject()
 
@@ -64,6 +70,13 @@ struct Configuration {
             }
             configuration.calendar = calendar
         }
+        if let url = pick(nil, "LUSTORES_WEBSITE_URL", "website_url") {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://"), url.count > 8 else {
+                let source = variables["LUSTORES_WEBSITE_URL"].map { !$0.isEmpty } == true ? "LUSTORES_WEBSITE_URL" : "website_url"
+                throw Failure(description: "\(source) must be an http:// or https:// URL, not \(url)")
+            }
+            configuration.websiteURL = url
+        }
         if let name = pick(options.logLevel, "LUSTORES_LOG_LEVEL", "log_level") {
             guard let level = LogLevel(rawValue: name), logLevels.contains(level) else {
                 let source = options.logLevel != nil ? "--log-level" : variables["LUSTORES_LOG_LEVEL"] != nil ? "LUSTORES_LOG_LEVEL" : "log_level"
@@ -82,6 +95,8 @@ struct Configuration {
             throw Failure(description: "configuration file: \(error.description)")
         }
         configuration.maxConcurrentRuns = Int(file["max_concurrent_runs"]?.integerValue ?? 1)
+        configuration.readOnly = options.readOnly || file["read_only"]?.boolValue == true
+        configuration.auditLogPath = pick(nil, "LUSTORES_AUDIT_LOG", "audit_log")
         if options.command == .http { configuration.http = try HTTPSettings.load(variables: variables, file: file) }
         return configuration
     }

@@ -11,7 +11,7 @@ import MCPHTTP
 /// (no API keys without `--insecure-no-auth` on loopback; a keys file others can read and a bad
 /// limit are refused earlier, by ``Configuration``).
 enum HTTPCommand {
-    static func run(options: CommandLineOptions, registry: ToolRegistry, configuration: Configuration,
+    static func run(options: CommandLineOptions, registry: ToolRegistry, content: AssistantContent, configuration: Configuration,
                     logger: Logger) async -> Int32 {
         let keys = configuration.http.keys
         let limits = configuration.http.rateLimits
@@ -28,25 +28,38 @@ enum HTTPCommand {
         } else if options.insecureNoAuth {
             logger.warning("--insecure-no-auth ignored: \(keys) configured")
         }
-        let gate = AccessGate(keys: keys, allowAnonymous: keys.isEmpty, limiter: RateLimiter(limits: limits))
-        let engine = MCPServer(implementation: LUStoresTools.implementation, instructions: LUStoresTools.instructions,
-                               registry: registry)
+        if !keys.plaintextNames.isEmpty {
+            logger.warning("API key(s) \(keys.plaintextNames.joined(separator: ", ")) are plaintext with every scope: "
+                           + "replace them with hashed, scoped lines from lustores-mcp keys new")
+        }
+        let audit = AuditWiring.open(configuration, logger: logger)
+        let gate = AccessGate(keys: keys, allowAnonymous: keys.isEmpty, limiter: RateLimiter(limits: limits), audit: audit,
+                              failures: FailedAuthentications(logger: logger))
+        let engine = MCPServer(implementation: LUStoresTools.implementation(websiteURL: configuration.websiteURL),
+                               instructions: LUStoresTools.instructions,
+                               registry: registry, resources: AssistantResources.registry(content),
+                               prompts: AssistantPrompts.registry(content), toolCallObserver: audit?.toolCallObserver(transport: "mcp"))
+        let watch = await content.publishChanges(to: engine)
+        defer { watch.cancel() }
         let mcp = MCPEndpoint(server: engine, gate: gate, allowedHosts: OriginPolicy(boundHost: options.host))
         let handler = HTTPShimHandler(rest: RESTRouter(registry: registry, gate: gate), mcp: mcp)
         let server: HTTPListener
         do {
-            server = try HTTPListener(host: options.host, port: options.port, eventLoops: configuration.http.eventLoops,
-                                      handler: handler, refusals: HTTPShimHandler.renderRefusal, logger: logger)
+            server = try HTTPListener(host: options.host, port: options.port, limits: configuration.http.connectionLimits,
+                                      eventLoops: configuration.http.eventLoops, handler: handler,
+                                      refusals: HTTPShimHandler.renderRefusal, trust: gate.trust, logger: logger)
         } catch {
             LUStoresMCP.report(error.description)
             return 1
         }
         var sources: [DispatchSourceSignal] = []
+        if let audit { sources.append(AuditWiring.reopenOnHangUp(audit, logger: logger)) }
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
                 logger.info("signal \(signalNumber): draining requests in flight")
+                mcp.closeStreams()
                 server.shutdown()
             }
             source.resume()
@@ -55,7 +68,7 @@ enum HTTPCommand {
         server.start()
         let shownHost = options.host.contains(":") ? "[\(options.host)]" : options.host
         LUStoresMCP.report("listening on http://\(shownHost):\(server.port)", prefix: false)
-        logger.info("HTTP shim: \(keys), limits status \(limits.status), test execution \(limits.testExecution), data retrieval \(limits.dataRetrieval)")
+        logger.info("HTTP shim: \(keys), limits status \(limits.status), test execution \(limits.testExecution), data retrieval \(limits.dataRetrieval); \(configuration.http.connectionLimits.maxConnectionsPerAddress) connections per client address")
         await server.waitUntilStopped()
         logger.info("stopped; all requests answered")
         _ = sources

@@ -1,3 +1,4 @@
+import HTTPServer
 import HTTPShim
 import JSONRPC
 
@@ -7,42 +8,63 @@ import JSONRPC
 /// Read only when the command is `http`, so a keys file that others can read stops the HTTP
 /// server but never `serve`. Keys never appear in a description or an error.
 struct HTTPSettings {
-    /// `LUSTORES_API_KEYS` (comma-separated) if set, else the lines of `api_keys_file`.
+    /// `LUSTORES_API_KEYS` (comma-separated) if set, else the lines of `api_keys_file`: hashed,
+    /// scoped entries or plaintext keys of at least 16 characters (shorter ones stop start-up).
     var keys = APIKeys([])
-    /// `LUSTORES_RATE_LIMIT_{STATUS,TEST,DATA}` (`N/SECONDS`) over the file's `rate_limits`.
+    /// `LUSTORES_RATE_LIMIT_{STATUS,TEST,DATA}` (`N/SECONDS`, or `N` over the class's documented
+    /// window: a minute, an hour for tests) over the file's `rate_limits`.
     var rateLimits = RateLimits()
     /// Event loop threads: `LUSTORES_HTTP_EVENT_LOOPS`, clamped to 1…16 (default 2).
     var eventLoops = 2
+    /// The HTTP server's bounds; `LUSTORES_HTTP_MAX_CONNECTIONS_PER_ADDRESS` over the file's
+    /// `max_connections_per_address` sets the per-address cap (default 256, at least 1).
+    var connectionLimits = HTTPLimits()
 
     static func load(variables: [String: String], file: JSONObject) throws(Configuration.Failure) -> HTTPSettings {
         var settings = HTTPSettings()
         if let list = variables["LUSTORES_API_KEYS"], !list.isEmpty {
-            settings.keys = APIKeys(APIKeys.parseList(list))
-        } else if let path = file["api_keys_file"]?.stringValue {
-            let keys: [String]
-            do {
-                keys = try APIKeys.loadFile(path)
-            } catch {
-                throw Configuration.Failure(description: error.description)
+            settings.keys = try keys { () throws(APIKeys.LoadError) in
+                try APIKeys.parse(lines: APIKeys.parseList(list), source: "LUSTORES_API_KEYS")
             }
-            guard !keys.isEmpty else { throw Configuration.Failure(description: "api_keys_file \(path) holds no keys") }
-            settings.keys = APIKeys(keys)
+        } else if let path = file["api_keys_file"]?.stringValue {
+            settings.keys = try keys { () throws(APIKeys.LoadError) in try APIKeys.load(file: path) }
+            guard !settings.keys.isEmpty else { throw Configuration.Failure(description: "api_keys_file \(path) holds no keys") }
         }
         if let limits = file["rate_limits"]?.objectValue {
-            for (key, kind, window) in [("status", RateLimitClass.status, 60), ("test_execution", .testExecution, 3600),
-                                        ("data_retrieval", .dataRetrieval, 60)] {
-                if let count = limits[key]?.integerValue { settings.rateLimits[kind] = RateLimit(requests: Int(count), windowSeconds: window) }
+            for kind in RateLimitClass.allCases {
+                if let count = limits[kind.rawValue]?.integerValue {
+                    settings.rateLimits[kind] = RateLimit(requests: Int(count), windowSeconds: kind.documentedWindowSeconds)
+                }
             }
         }
         for (variable, kind) in [("LUSTORES_RATE_LIMIT_STATUS", RateLimitClass.status), ("LUSTORES_RATE_LIMIT_TEST", .testExecution),
                                  ("LUSTORES_RATE_LIMIT_DATA", .dataRetrieval)] {
             guard let text = variables[variable], !text.isEmpty else { continue }
-            guard let limit = RateLimit.parse(text) else {
+            guard let limit = RateLimit.parse(text, defaultWindow: kind.documentedWindowSeconds) else {
                 throw Configuration.Failure(description: "\(variable) must be N or N/SECONDS with positive numbers, not \(text)")
             }
             settings.rateLimits[kind] = limit
         }
+        if let cap = file["max_connections_per_address"]?.integerValue {
+            guard cap >= 1 else { throw Configuration.Failure(description: "max_connections_per_address must be at least 1, not \(cap)") }
+            settings.connectionLimits.maxConnectionsPerAddress = Int(cap)
+        }
+        if let text = variables["LUSTORES_HTTP_MAX_CONNECTIONS_PER_ADDRESS"], !text.isEmpty {
+            guard let cap = Int(text), cap >= 1 else {
+                throw Configuration.Failure(description: "LUSTORES_HTTP_MAX_CONNECTIONS_PER_ADDRESS must be a positive number, not \(text)")
+            }
+            settings.connectionLimits.maxConnectionsPerAddress = cap
+        }
         if let loops = variables["LUSTORES_HTTP_EVENT_LOOPS"].flatMap(Int.init) { settings.eventLoops = min(16, max(1, loops)) }
         return settings
+    }
+
+    /// The keys `load` reads, its failure as a configuration failure (naming no key).
+    private static func keys(_ load: () throws(APIKeys.LoadError) -> APIKeys) throws(Configuration.Failure) -> APIKeys {
+        do {
+            return try load()
+        } catch {
+            throw Configuration.Failure(description: error.description)
+        }
     }
 }

@@ -1,10 +1,13 @@
 import Dispatch
 import Foundation
+import HTTPShim
+import HTTPServer
 import JSONRPC
 import LUStores
 import MCP
 import PostgresStore
 import Store
+import Synchronization
 import TestExecution
 
 /// The `lustores-mcp` command: parses the command line, loads the configuration, opens the
@@ -14,20 +17,27 @@ import TestExecution
 struct LUStoresMCP {
     static func main() async {
         signal(SIGPIPE, SIG_IGN)  // a closed stdout must be an EPIPE we handle, not a death
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let named = arguments.first { CommandLineOptions.commandNames.contains($0) }
+        if named == "check" { isPlugin.store(true, ordering: .relaxed) }
         let options: CommandLineOptions
         do {
-            options = try CommandLineOptions.parse(Array(CommandLine.arguments.dropFirst()))
+            options = try CommandLineOptions.parse(arguments)
         } catch {
-            fail("\(error)\nRun lustores-mcp --help for usage.", status: 2)
+            fail("\(error)\nRun lustores-mcp help \(named ?? "") for usage.", status: 2)
         }
         switch options.command {
-        case .help:
-            FileHandle.standardOutput.write(Data(CommandLineOptions.usage.utf8))
+        case .help(let topic):
+            FileHandle.standardOutput.write(Data(CommandHelp.text(for: topic).utf8))
             exit(0)
         case .version:
             FileHandle.standardOutput.write(Data("\(LUStoresVersion.serverName) \(LUStoresVersion.current)\n".utf8))
             exit(0)
-        case .serve, .call, .demoData, .importFile, .http, .doctor:
+        case .newKey(let name, let scopes):
+            exit(KeysCommand.newKey(name: name, scopes: scopes))
+        case .http:
+            MallocArenas.limit()
+        case .serve, .call, .demoData, .importFile, .doctor, .check, .test:
             break
         }
         let configuration: Configuration
@@ -39,6 +49,10 @@ struct LUStoresMCP {
         let logger = Logger(level: configuration.logLevel)
         if case .doctor = options.command {
             exit(await PostgresWiring.doctor(configuration.postgres, logger: logger))
+        }
+        await runRemoteClient(options, configuration: configuration)
+        if !configuration.databaseIsDefault, let problem = NamedDatabase.problem(at: configuration.databasePath) {
+            fail(problem, status: 2)
         }
         if let postgres = configuration.postgres {
             switch options.command {
@@ -69,7 +83,7 @@ struct LUStoresMCP {
         switch options.command {
         case .importFile(let path):
             exit(await ImportCommand.run(path: path, store: store))
-        case .serve, .call, .http:
+        case .serve, .call, .http, .check, .test:
             // With PostgreSQL the file keeps only the server's own state: no demo sales in it.
             if isNewDefault && postgresSource == nil { await DemoDataCommand.fillNewDefaultDatabase(store, logger: logger) }
         default:
@@ -106,29 +120,51 @@ struct LUStoresMCP {
         } catch {
             logger.warning("cannot mark interrupted test executions: \(error)")
         }
-        let registry = LUStoresTools.registry(monitor: monitor, ledger: ledger, catalog: catalog, testRunner: testRunner)
+        var registry = LUStoresTools.registry(monitor: monitor, ledger: ledger, catalog: catalog, testRunner: testRunner)
+        if configuration.readOnly {
+            registry = registry.without(["run_tests"])
+            logger.info("read-only: run_tests is not served")
+        }
+        let content = AssistantContent(monitor: monitor, source: source, calendar: configuration.calendar, testRunner: testRunner)
         switch options.command {
         case .call(let tool, let arguments):
             let status = await ToolCallCommand.run(registry: registry, tool: tool, arguments: arguments)
             // `call run_tests` has printed its answer; the run it started ends before the process does.
             await testRunner.waitUntilIdle()
             exit(status)
+        case .check:
+            exit(await CheckCommand.run(client: .local(registry), options: options.client, resourceWarning: configuration.thresholds))
+        case .test(let type):
+            let sources = stopRunsOnSignals(testRunner)
+            let status = await TestCommand.run(type: type, client: .local(registry), options: options.client)
+            _ = sources
+            // A run still going at --timeout is stopped with its process group, recorded as interrupted.
+            await testRunner.shutdown()
+            exit(status)
         case .http:
-            let status = await HTTPCommand.run(options: options, registry: registry, configuration: configuration, logger: logger)
+            let status = await HTTPCommand.run(options: options, registry: registry, content: content,
+                                                 configuration: configuration, logger: logger)
             await store.checkpoint()
             exit(status)
         default:
-            await serve(registry: registry, configuration: configuration, logger: logger, testRunner: testRunner)
+            await serve(registry: registry, content: content, configuration: configuration, logger: logger, testRunner: testRunner)
             await store.checkpoint()
             exit(0)
         }
     }
 
-    static func serve(registry: ToolRegistry, configuration: Configuration, logger: Logger, testRunner: TestRunner) async {
-        let server = MCPServer(implementation: LUStoresTools.implementation, instructions: LUStoresTools.instructions,
-                               registry: registry)
+    static func serve(registry: ToolRegistry, content: AssistantContent, configuration: Configuration, logger: Logger,
+                      testRunner: TestRunner) async {
+        let audit = AuditWiring.open(configuration, logger: logger)
+        let server = MCPServer(implementation: LUStoresTools.implementation(websiteURL: configuration.websiteURL),
+                                instructions: LUStoresTools.instructions,
+                               registry: registry, resources: AssistantResources.registry(content),
+                               prompts: AssistantPrompts.registry(content), toolCallObserver: audit?.toolCallObserver(transport: "stdio", only: ["run_tests"]))
+        let watch = await content.publishChanges(to: server)
+        defer { watch.cancel() }
         let transport = StdioTransport(server: server)
         var sources: [DispatchSourceSignal] = []
+        if let audit { sources.append(AuditWiring.reopenOnHangUp(audit, logger: logger)) }
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -150,7 +186,51 @@ struct LUStoresMCP {
         await testRunner.shutdown()
     }
 
+    /// Ctrl-C (or SIGTERM) during `test`: the suite's process group is stopped too, then the process
+    /// exits 128 + the signal. (Not in `main`, whose closures would be main-actor isolated: the
+    /// handlers run on a global queue.)
+    static func stopRunsOnSignals(_ testRunner: TestRunner) -> [DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { signalNumber in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { @Sendable in
+                Task {
+                    await testRunner.shutdown()
+                    exit(128 + signalNumber)
+                }
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    /// `check` answers every failure as a monitoring plugin: one UNKNOWN line on stdout, exit 3.
+    static let isPlugin = Atomic<Bool>(false)
+
+    /// `check` and `test` with `--url`: the tools of a running server, no store opened here.
+    static func runRemoteClient(_ options: CommandLineOptions, configuration: Configuration) async {
+        let client: ToolClient?
+        do {
+            client = try ToolClient.remote(options.client, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            fail(error.description, status: 2)
+        }
+        guard let client else { return }
+        switch options.command {
+        case .check:
+            exit(await CheckCommand.run(client: client, options: options.client, resourceWarning: configuration.thresholds))
+        case .test(let type):
+            exit(await TestCommand.run(type: type, client: client, options: options.client))
+        default:
+            return
+        }
+    }
+
     static func fail(_ message: String, status: Int32) -> Never {
+        if isPlugin.load(ordering: .relaxed) {
+            CheckCommand.emit(.unknown, message.split(separator: "\n").first.map(String.init) ?? message)
+            exit(CheckCommand.State.unknown.rawValue)
+        }
         report(message)
         exit(status)
     }

@@ -42,12 +42,12 @@ import Testing
     @Test func unknownMethodIsMethodNotFound() async throws {
         try await withTemporaryDirectory { directory in
             let run = try await runServer(in: directory, lines: [
-                request(1, "no/such/method").line, Self.initialize, request(2, "resources/list").line,
+                request(1, "no/such/method").line, Self.initialize, request(2, "resources/delete").line,
                 request("three", "tools/delete").line, notification("notifications/whatever").line, request(4, "ping").line,
             ])
             let answers = responsesByID(expectWellBehaved(run))
             #expect(answers["1"]?.first?.errorCode == -32601, "unknown methods are refused before initialize too")
-            #expect(answers["2"]?.first?.errorCode == -32601, "resources are not offered")
+            #expect(answers["2"]?.first?.errorCode == -32601, "an unknown method of an offered feature is refused")
             #expect(answers[#""three""#]?.first?.errorCode == -32601, "a string id is echoed as a string")
             #expect(answers["4"]?.first?.result == [:], "an unknown notification gets no answer and changes nothing")
             #expect(answers.count == 5)

@@ -227,6 +227,10 @@ func writeConfiguration(_ text: String, in directory: String, name: String = "co
                 // childEnvironment sets XDG_DATA_HOME to directory/xdg-data.
                 "default": directory + "/xdg-data/lustores-mcp/store.sqlite",
             ]
+            // A named database's folder must exist; only the default one is created.
+            for name in ["flag", "variable", "file"] {
+                try FileManager.default.createDirectory(atPath: directory + "/from-\(name)", withIntermediateDirectories: true)
+            }
             var arguments: [String] = []
             var environment: [String: String] = [:]
             if setting.flag { arguments += ["--database", paths["flag"]!] }

@@ -89,22 +89,22 @@ func rawExchange(port: Int, _ request: String, answers count: Int = 1) async -> 
 
 @Suite(.serialized) struct HTTPCommandTests {
     @Test func servesRESTWithKeysAndDrainsOnSIGTERM() async throws {
-        let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "e2e-key-1, e2e-key-2"])
+        let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "e2e-key-1-0123456789, e2e-key-2-0123456789"])
         #expect(await server.waitForListening(), "\(server.stderrText)")
         let port = server.port
-        let status = await rawExchange(port: port, "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer e2e-key-2\r\n\r\n")
+        let status = await rawExchange(port: port, "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer e2e-key-2-0123456789\r\n\r\n")
         #expect(status.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(status.contains("X-RateLimit-Limit: 60\r\n"))
         #expect(status.contains(#""database":{"connected":true"#))
         let denied = await rawExchange(port: port, "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer e2e-key-3\r\n\r\n")
         #expect(denied.hasPrefix("HTTP/1.1 401 "))
         #expect(denied.contains("WWW-Authenticate: Bearer\r\n"))
-        let pipelined = await rawExchange(port: port, String(repeating: "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer e2e-key-1\r\n\r\n", count: 2)
+        let pipelined = await rawExchange(port: port, String(repeating: "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer e2e-key-1-0123456789\r\n\r\n", count: 2)
             + "GET /nowhere HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", answers: 3)
         #expect(pipelined.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
         #expect(pipelined.contains("HTTP/1.1 404 Not Found"))
         let discover = #"{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}"#
-        let mcp = await rawExchange(port: port, "POST /mcp HTTP/1.1\r\nHost: localhost:\(port)\r\nAuthorization: Bearer e2e-key-1\r\n"
+        let mcp = await rawExchange(port: port, "POST /mcp HTTP/1.1\r\nHost: localhost:\(port)\r\nAuthorization: Bearer e2e-key-1-0123456789\r\n"
             + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\n"
             + "Mcp-Method: server/discover\r\nContent-Length: \(discover.utf8.count)\r\n\r\n" + discover)
         #expect(mcp.hasPrefix("HTTP/1.1 200 OK\r\n"))
@@ -136,7 +136,7 @@ func rawExchange(port: Int, _ request: String, answers count: Int = 1) async -> 
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let keys = directory + "/keys"
         let config = directory + "/config.json"
-        #expect(FileManager.default.createFile(atPath: keys, contents: Data("# keys\nfile-key\n".utf8)))
+        #expect(FileManager.default.createFile(atPath: keys, contents: Data("# keys\nfile-key-0123456789\n".utf8)))
         #expect(FileManager.default.createFile(atPath: config, contents: Data(#"{"api_keys_file":"\#(keys)","rate_limits":{"status":2}}"#.utf8)))
         chmod(keys, 0o644)
         let open = try HTTPProcess(arguments: ["--config", config])
@@ -146,7 +146,7 @@ func rawExchange(port: Int, _ request: String, answers count: Int = 1) async -> 
         chmod(keys, 0o600)
         let server = try HTTPProcess(arguments: ["--config", config])
         #expect(await server.waitForListening())
-        let request = "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer file-key\r\n\r\n"
+        let request = "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer file-key-0123456789\r\n\r\n"
         let answers = await rawExchange(port: server.port, String(repeating: request, count: 3), answers: 3)
         #expect(answers.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
         #expect(answers.contains("HTTP/1.1 429 Too Many Requests"))

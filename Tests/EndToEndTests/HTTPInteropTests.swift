@@ -6,12 +6,12 @@ import Testing
     @Test(arguments: [[], ["--stateless"]])
     func officialSDKStreamableHTTPClient(_ extra: [String]) async throws {
         let python = try await InteropEnvironment.readyPython()
-        let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "sdk-key"])
+        let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "sdk-key-0123456789"])
         #expect(await server.waitForListening())
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [Paths.repositoryRoot + "/Tests/Interop/sdk_http_client.py",
-                             "http://127.0.0.1:\(server.port)/mcp", "sdk-key"] + extra
+                             "http://127.0.0.1:\(server.port)/mcp", "sdk-key-0123456789"] + extra
         let output = Pipe()
         process.standardOutput = output
         try process.run()

@@ -61,15 +61,15 @@ struct PostgresEndToEndTests {
     func httpReadsTheLiveDatabase() async throws {
         let cluster = try TestCluster.shared.get()
         let server = try HTTPProcess(arguments: ["--database-url", cluster.readerURL("lus_drizzle")],
-                                     environment: ["LUSTORES_API_KEYS": "pg-e2e-key-0001"])
+                                     environment: ["LUSTORES_API_KEYS": "pg-e2e-key-000001"])
         #expect(await server.waitForListening(), "\(server.stderrText)")
         let port = server.port
         let rest = await rawExchange(port: port, "GET /api/mcp/sales?status=paid HTTP/1.1\r\nHost: localhost\r\n"
-            + "Authorization: Bearer pg-e2e-key-0001\r\nConnection: close\r\n\r\n")
+            + "Authorization: Bearer pg-e2e-key-000001\r\nConnection: close\r\n\r\n")
         #expect(rest.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(rest)")
         #expect(rest.contains(#""status":"paid""#) && !rest.contains(#""status":"completed""#), "\(rest)")
         let call = #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_inventory","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}"#
-        let mcp = await rawExchange(port: port, "POST /mcp HTTP/1.1\r\nHost: localhost:\(port)\r\nAuthorization: Bearer pg-e2e-key-0001\r\n"
+        let mcp = await rawExchange(port: port, "POST /mcp HTTP/1.1\r\nHost: localhost:\(port)\r\nAuthorization: Bearer pg-e2e-key-000001\r\n"
             + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\n"
             + "Mcp-Method: tools/call\r\nMcp-Name: get_inventory\r\nContent-Length: \(call.utf8.count)\r\nConnection: close\r\n\r\n" + call)
         #expect(mcp.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(mcp)")

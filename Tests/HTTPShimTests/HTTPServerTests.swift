@@ -175,20 +175,30 @@ func stop(_ server: HTTPListener) async {
         await stop(server)
     }
 
-    @Test func connectionsPastTheCapGet503() async throws {
+    @Test func connectionsPastTheCapGet503WhenNoneCanMakeRoom() async throws {
         var limits = HTTPLimits()
         limits.maxConnections = 3
-        let server = try startServer(limits: limits)
+        let started = Atomic<Int>(0)
+        let released = Atomic<Bool>(false)
+        let holding = ClosureHandler { request in
+            if request.path == "/hold" {
+                started.add(1, ordering: .relaxed)
+                while !released.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(10)) }
+            }
+            return HTTPResponse(status: 200, body: .bytes(Array(request.path.utf8)))
+        }
+        let server = try startServer(limits: limits, handler: holding)
         let port = server.port
         let (refused, stillServed) = await onThread { () -> (String, String) in
             let held = (0..<3).compactMap { _ in SocketClient(port: port) }
-            for client in held {  // each is accepted (by whichever loop) once it has an answer
-                client.send("GET /warm HTTP/1.1\r\nHost: a\r\n\r\n")
-                _ = client.readResponses(1)
-            }
+            // Each owes an answer, so none may be closed to make room.
+            for client in held { client.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n") }
+            while started.load(ordering: .relaxed) < 3 { usleep(5_000) }
             let extra = SocketClient(port: port)
             let refused = extra?.read() ?? ""
             extra?.close()
+            released.store(true, ordering: .relaxed)
+            _ = held[1].readResponses(1)
             held[1].send("GET /held HTTP/1.1\r\nHost: a\r\n\r\n")
             let served = held[1].readResponses(1)
             for client in held { client.close() }
@@ -197,6 +207,76 @@ func stop(_ server: HTTPListener) async {
         #expect(refused.hasPrefix("HTTP/1.1 503 "))
         #expect(refused.contains("MCP_UNAVAILABLE"))
         #expect(responses(stillServed).first?.body == "/held")
+        await stop(server)
+    }
+
+    @Test func silentAndUntrustedConnectionsMakeRoomForATrustedRequest() async throws {
+        var limits = HTTPLimits()
+        limits.maxConnections = 6
+        let server = try HTTPListener(host: "127.0.0.1", port: 0, limits: limits, eventLoops: 1, handler: delayingHandler,
+                                      refusals: HTTPShimHandler.renderRefusal, trust: { $0.header("authorization") == "good" })
+        server.start()
+        let port = server.port
+        let (trustedStillOpen, served) = await onThread { () -> (String, String) in
+            // One trusted idle connection, two untrusted idle ones, three silent ones: all slots.
+            let trusted = SocketClient(port: port)
+            trusted?.send("GET /trusted HTTP/1.1\r\nHost: a\r\nAuthorization: good\r\n\r\n")
+            _ = trusted?.readResponses(1)
+            let untrusted = (0..<2).compactMap { _ in SocketClient(port: port) }
+            for client in untrusted {
+                client.send("GET /untrusted HTTP/1.1\r\nHost: a\r\n\r\n")
+                _ = client.readResponses(1)
+            }
+            let silent = (0..<3).compactMap { _ in SocketClient(port: port) }
+            // Five more arrivals each close one connection, the silent first, then the untrusted
+            // idle ones, oldest first: the trusted one is still open after them all.
+            var answers = ""
+            var arrivals: [SocketClient] = []
+            for _ in 0..<5 {
+                guard let client = SocketClient(port: port) else { continue }
+                client.send("GET /new HTTP/1.1\r\nHost: a\r\nAuthorization: good\r\n\r\n")
+                answers += client.readResponses(1)
+                arrivals.append(client)
+            }
+            trusted?.send("GET /again HTTP/1.1\r\nHost: a\r\n\r\n")
+            let again = trusted?.readResponses(1) ?? ""
+            for client in untrusted + silent + arrivals { client.close() }
+            trusted?.close()
+            return (again, answers)
+        }
+        #expect(responses(served).map(\.body) == Array(repeating: "/new", count: 5))
+        #expect(responses(trustedStillOpen).first?.body == "/again")
+        await stop(server)
+    }
+
+    @Test func oneAddressCannotTakeEverySlot() async throws {
+        var limits = HTTPLimits()
+        limits.maxConnectionsPerAddress = 2
+        let started = Atomic<Int>(0)
+        let released = Atomic<Bool>(false)
+        let holding = ClosureHandler { request in
+            if request.path == "/hold" {
+                started.add(1, ordering: .relaxed)
+                while !released.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(10)) }
+            }
+            return HTTPResponse(status: 200, body: .bytes(Array((request.clientAddress ?? "").utf8)))
+        }
+        let server = try startServer(limits: limits, handler: holding)
+        let port = server.port
+        let (refused, address) = await onThread { () -> (String, String) in
+            let held = (0..<2).compactMap { _ in SocketClient(port: port) }
+            for client in held { client.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n") }
+            while started.load(ordering: .relaxed) < 2 { usleep(5_000) }
+            let third = SocketClient(port: port)
+            let refused = third?.read() ?? ""
+            third?.close()
+            released.store(true, ordering: .relaxed)
+            let address = held[0].readResponses(1)
+            for client in held { client.close() }
+            return (refused, address)
+        }
+        #expect(refused.hasPrefix("HTTP/1.1 503 "))
+        #expect(responses(address).first?.body == "127.0.0.1")
         await stop(server)
     }
 

@@ -53,7 +53,9 @@ struct OpenAPIDocument {
         for (component, file) in [("RunTestsArguments", "run_tests.input.schema.json"), ("RunTestsResult", "run_tests.output.schema.json"),
                                   ("TestResult", "get_test_result.output.schema.json"), ("SalesResult", "get_sales.output.schema.json"),
                                   ("SalesAnalysisResult", "analyze_sales.output.schema.json"),
-                                  ("InventoryResult", "get_inventory.output.schema.json")] {
+                                  ("InventoryResult", "get_inventory.output.schema.json"),
+                                  ("InventoryAnalysisResult", "analyze_inventory.output.schema.json"),
+                                  ("ChargeCodesResult", "get_charge_codes.output.schema.json")] {
             #expect(schemas?[component] == (try OpenAPIDocument.load(file)), "\(component) differs from schemas/\(file)")
         }
         // Every schema in the document uses only keywords the validator enforces or ignores by
@@ -122,6 +124,10 @@ struct OpenAPIDocument {
             ("GET", "/api/mcp/sales/analysis", "/api/mcp/sales/analysis?group_by=month&sort=count", "", []),
             ("GET", "/api/mcp/sales/analysis", "/api/mcp/sales/analysis?group_by=year", "", []),
             ("GET", "/api/mcp/inventory", "/api/mcp/inventory?low_stock=maybe", "", []),
+            ("GET", "/api/mcp/inventory/analysis", "/api/mcp/inventory/analysis?group_by=location&limit=3", "", []),
+            ("GET", "/api/mcp/inventory/analysis", "/api/mcp/inventory/analysis?group_by=shelf", "", []),
+            ("GET", "/api/mcp/charge-codes", "/api/mcp/charge-codes?search=dept&include_inactive=true", "", []),
+            ("GET", "/api/mcp/charge-codes", "/api/mcp/charge-codes?active_on=soon", "", []),
         ]
         var seen = Set<Int>()
         for (method, path, target, body, headers) in cases {

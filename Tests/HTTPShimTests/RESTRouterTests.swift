@@ -174,8 +174,12 @@ import HTTPServerTesting
     }
 
     @Test func parsesLimits() {
-        #expect(RateLimit.parse("1000000000/60") == RateLimit(requests: 1_000_000_000, windowSeconds: 60))
-        #expect(RateLimit.parse("10") == RateLimit(requests: 10, windowSeconds: 60))
-        for bad in ["", "0", "-1/60", "5/0", "5/60/1", "x/60"] { #expect(RateLimit.parse(bad) == nil) }
+        #expect(RateLimit.parse("1000000000/60", defaultWindow: 3600) == RateLimit(requests: 1_000_000_000, windowSeconds: 60))
+        #expect(RateLimit.parse("10", defaultWindow: 3600) == RateLimit(requests: 10, windowSeconds: 3600))
+        #expect(RateLimit.parse("10", defaultWindow: RateLimitClass.testExecution.documentedWindowSeconds)
+                == RateLimit(requests: 10, windowSeconds: 3600))
+        #expect(RateLimit.parse("10", defaultWindow: RateLimitClass.status.documentedWindowSeconds)
+                == RateLimit(requests: 10, windowSeconds: 60))
+        for bad in ["", "0", "-1/60", "5/0", "5/60/1", "x/60"] { #expect(RateLimit.parse(bad, defaultWindow: 60) == nil) }
     }
 }

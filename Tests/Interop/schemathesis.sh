@@ -26,7 +26,7 @@ if ! "$VENV/bin/schemathesis" --version >/dev/null 2>&1; then
 fi
 WORK=$(mktemp -d)
 trap 'kill -TERM "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-KEY=schemathesis-key
+KEY=schemathesis-key-0123456789
 LUSTORES_API_KEYS=$KEY LUSTORES_RATE_LIMIT_STATUS=1000000/60 LUSTORES_RATE_LIMIT_TEST=1000000/60 \
 LUSTORES_RATE_LIMIT_DATA=1000000/60 "$BIN" http --port 0 --database "$WORK/store.sqlite" 2>"$WORK/stderr" &
 PID=$!

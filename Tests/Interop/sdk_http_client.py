@@ -54,6 +54,9 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], int]:
                 raise RuntimeError(f"fell back to the handshake ({client.protocol_version})")
             summary["serverInfo"] = client.server_info.model_dump(mode="json", exclude_none=True) if client.server_info else None
             summary["tools"] = await list_tool_names(client)
+            if args.features:
+                from sdk_features import exercise_features  # beside this script
+                summary["features"] = await exercise_features(client)
             result = await client.call_tool(args.tool, json.loads(args.arguments))
             summary["call"] = {"tool": args.tool, "isError": bool(result.is_error),
                                "structuredContent": result.structured_content}
@@ -65,6 +68,7 @@ def main() -> int:
     parser.add_argument("url")
     parser.add_argument("key")
     parser.add_argument("--stateless", action="store_true")
+    parser.add_argument("--features", action="store_true", help="also exercise resources, prompts and completions")
     parser.add_argument("--mode", default="legacy")
     parser.add_argument("--tool", default="get_status")
     parser.add_argument("--arguments", default="{}")

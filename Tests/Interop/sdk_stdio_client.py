@@ -118,6 +118,9 @@ async def run(args: argparse.Namespace, command: list[str], transport_faults: li
                 "supportedVersions": discover.supported_versions, "ttlMs": discover.ttl_ms,
                 "cacheScope": discover.cache_scope}
             summary["tools"] = await list_tool_names(client)
+            if args.features:
+                from sdk_features import exercise_features  # beside this script
+                summary["features"] = await exercise_features(client)
             result = await client.call_tool(args.tool, json.loads(args.arguments))
             summary["call"] = {"tool": args.tool, "isError": bool(result.is_error),
                                "structuredContent": result.structured_content,
@@ -131,6 +134,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("--stateless", action="store_true", help="use the 2026-07-28 stateless protocol (server/discover)")
+    parser.add_argument("--features", action="store_true", help="also exercise resources, prompts and completions")
     parser.add_argument("--mode", default="legacy", choices=["legacy", "auto", *MODERN_PROTOCOL_VERSIONS],
                         help="SDK connect mode when not --stateless (default legacy)")
     parser.add_argument("--tool", default="get_status")

@@ -61,7 +61,7 @@ import Testing
         #expect(try reader(["limit": .integer(upper)], "get_sales").integer("limit") == upper)
         let tooBig = refusal { () throws(ToolError) in try reader(["limit": .integer(upper + 1)], "get_sales").integer("limit") }
         #expect(tooBig?.code == "MCP_INVALID_REQUEST" && tooBig?.field == "limit")
-        #expect(tooBig?.message == "limit must be an integer from 1 to \(upper)")
+        #expect(tooBig?.message == "limit must be an integer from 0 to \(upper)")
         #expect(refusal { () throws(ToolError) in try reader(["page": 0], "get_inventory").integer("page") }?.field == "page")
         #expect(refusal { () throws(ToolError) in try reader(["page": "2"], "get_inventory").integer("page") }?.field == "page")
     }

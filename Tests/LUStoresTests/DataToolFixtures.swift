@@ -11,6 +11,8 @@ enum FixtureContents: Sendable {
     case sales
     /// The categories and the six items of ``DataFixture/items``.
     case items
+    /// The five charge codes of ``DataFixture/chargeCodes`` and nothing else.
+    case chargeCodes
     /// Nothing at all.
     case nothing
 }
@@ -42,6 +44,7 @@ struct SQLiteSourceFactory: DataSourceFactory {
             switch contents {
             case .sales: try await DataFixture.insertSales(store)
             case .items: try await DataFixture.insertItems(store)
+            case .chargeCodes: try await DataFixture.insertChargeCodes(store)
             case .nothing: break
             }
             return try await body(try SQLiteDataSource(store: store))
@@ -159,6 +162,35 @@ enum DataFixture {
                     """, [.integer(item.id), .text(item.sku), .text(item.name), .integer(item.category), .integer(item.price),
                           .real(item.stock), .real(item.minimum), .text(item.unit), item.location.map { .text($0) } ?? .null,
                           .integer(item.active ? 1 : 0)])
+            }
+        }
+    }
+
+    /// Five charge codes (validity days inclusive; "now" is 2025-06-10):
+    ///
+    ///     code     title                  valid_from  valid_until  on_hold  active 06-10  active 06-11
+    ///     DEPT001  Physics teaching       –           –            no       yes           yes
+    ///     DEPT002  Chemistry research     2025-01-01  2025-06-10   no       yes           no
+    ///     LAB9     laboratory 9 PHYSICS   2025-06-11  –            no       no            yes
+    ///     HOLD1    Physics on hold        –           –            yes      no            no
+    ///     dept003  Biology                2024-01-01  2024-12-31   no       no            no
+    ///
+    /// By code in byte order (capitals first): DEPT001, DEPT002, HOLD1, LAB9, dept003.
+    static let chargeCodes: [(code: String, title: String, from: String?, until: String?, hold: Bool)] = [
+        ("DEPT001", "Physics teaching", nil, nil, false),
+        ("DEPT002", "Chemistry research", "2025-01-01", "2025-06-10", false),
+        ("LAB9", "laboratory 9 PHYSICS", "2025-06-11", nil, false),
+        ("HOLD1", "Physics on hold", nil, nil, true),
+        ("dept003", "Biology", "2024-01-01", "2024-12-31", false),
+    ]
+
+    /// Inserts the charge codes above.
+    static func insertChargeCodes(_ store: Store) async throws {
+        try await store.writer.transaction { db in
+            for code in chargeCodes {
+                try db.run("INSERT INTO charge_codes (code, title, valid_from, valid_until, on_hold) VALUES (?, ?, ?, ?, ?)",
+                           [.text(code.code), .text(code.title), code.from.map { .text($0) } ?? .null,
+                            code.until.map { .text($0) } ?? .null, .integer(code.hold ? 1 : 0)])
             }
         }
     }

@@ -75,11 +75,15 @@ struct DemoDataTests {
             #expect(try await count("SELECT COUNT(*) FROM items WHERE is_active = 0") > 0)
             #expect(try await count("SELECT COUNT(DISTINCT category_id) FROM items") == 13)
             #expect(try await count("SELECT COUNT(DISTINCT charge_code) FROM sales") > 20)
-            // Weekday opening hours, before the end, over two years.
+            // Opening hours, before the end, on every day of two years: weekends and today too.
             let times = try await db.query("SELECT created_at FROM sales").map { UTCTime.parseStored($0[0].stringValue!)! }
             #expect(times.allSatisfy { $0 < Self.end })
             #expect(times.allSatisfy { ($0 % 86_400) >= 30_600 && ($0 % 86_400) < 61_200 })
-            #expect(times.allSatisfy { (UTCTime.day(of: $0) + 3) % 7 < 5 })
+            let days = Set(times.map { UTCTime.day(of: $0) })
+            let lastDay = UTCTime.day(of: Self.end)
+            let missing = (lastDay - Int64(DemoDataOptions.historyDays) + 1...lastDay).filter { !days.contains($0) }
+            #expect(missing.isEmpty, "days without a sale: \(missing.prefix(10).map { UTCTime.format($0 * 86_400) })")
+            #expect(days.contains { (UTCTime.day(of: $0 * 86_400) + 3) % 7 == 5 }, "a Saturday has sales")
             #expect((times.max() ?? 0) > Self.end - 7 * 86_400)
             #expect((times.min() ?? .max) < Self.end - 700 * 86_400)
             #expect(try await count("SELECT COUNT(*) FROM sales WHERE created_at >= '2026-11-25T00:00:00Z'") > 0)  // today
@@ -98,6 +102,19 @@ struct DemoDataTests {
                 """, [.text(UTCTime.format(Self.end - 400 * 86_400 + 1234)), .text(UTCTime.format(Self.end - 86_400 * 3))])
             #expect(page.total == plain[0][0].intValue && page.revenuePence == plain[0][1].intValue)
             #expect(page.total > 0)
+        }
+    }
+
+    @Test("an end before opening time still gives today sales, in its first hours")
+    func todayBeforeOpening() async throws {
+        try await DataFixture.withStore { store in
+            let early = Self.end - 6 * 3600  // 06:00 UTC
+            _ = try await DemoData.generate(DemoDataOptions(sales: 1000, items: 50, seed: 5, end: early), into: store)
+            let today = UTCTime.format(UTCTime.day(of: early) * 86_400)
+            let rows = try await store.writer.query("SELECT COUNT(*), MAX(created_at) FROM sales WHERE created_at >= ?",
+                                                    [.text(today)])
+            #expect((rows[0][0].intValue ?? 0) > 0, "today has sales")
+            #expect((rows[0][1].stringValue.flatMap(UTCTime.parseStored) ?? .max) < early)
         }
     }
 

@@ -102,7 +102,7 @@ struct InventoryCatalogTests {
     }
 
     @Test("bad values are MCP_INVALID_REQUEST naming the argument", arguments: [
-        (["limit": 501], "limit"), (["limit": 0], "limit"), (["page": 0], "page"), (["low_stock": "yes"], "low_stock"),
+        (["limit": 501], "limit"), (["limit": -1], "limit"), (["page": 0], "page"), (["low_stock": "yes"], "low_stock"),
         (["include_inactive": 1], "include_inactive"), (["category": ""], "category"), (["search": 5], "search"),
         (["sort": "name"], "sort"),
     ] as [(JSONValue, String)])

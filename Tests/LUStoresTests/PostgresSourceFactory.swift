@@ -42,6 +42,14 @@ struct PostgresSourceFactory: DataSourceFactory {
         switch contents {
         case .nothing:
             return []
+        case .chargeCodes:
+            // LUStores keeps the validity bounds as timestamps: a day is its midnight.
+            return DataFixture.chargeCodes.map { code in
+                let from = code.from.map { "'\($0) 00:00:00'" } ?? "NULL"
+                let until = code.until.map { "'\($0) 00:00:00'" } ?? "NULL"
+                return "INSERT INTO chargecodes (code, title, valid_from, valid_until, on_hold) "
+                    + "VALUES ('\(code.code)', '\(code.title)', \(from), \(until), \(code.hold))"
+            }
         case .items:
             return DataFixture.categories.map { "INSERT INTO categories (id, name) VALUES (\($0.0), '\($0.1)')" }
                 + DataFixture.items.map { item in

@@ -176,7 +176,7 @@ struct SalesLedgerTests {
     @Test("bad values are MCP_INVALID_REQUEST naming the argument", arguments: [
         (["date": "2025-02-30"], "date"), (["date": "10/06/2025"], "date"), (["date": "tomorrow"], "date"),
         (["from": "2025-13-01"], "from"), (["from": "yesterday"], "from"), (["to": "2025-06-10T25:00:00Z"], "to"),
-        (["to": "2025-06-10T10:00:00+25:00"], "to"), (["status": "pending"], "status"), (["limit": 0], "limit"),
+        (["to": "2025-06-10T10:00:00+25:00"], "to"), (["status": "pending"], "status"), (["limit": -1], "limit"),
         (["limit": 501], "limit"), (["page": 0], "page"), (["page": 1.5], "page"), (["charge_code": 7], "charge_code"),
         (["charge_code": ""], "charge_code"), (["colour": "red"], "colour"),
     ] as [(JSONValue, String)])

@@ -42,6 +42,7 @@ import TestExecution
     @Test(arguments: [
         (ToolError.Code.invalidRequest, "MCP_INVALID_REQUEST", 400),
         (.authRequired, "MCP_AUTH_REQUIRED", 401),
+        (.forbidden, "MCP_FORBIDDEN", 403),
         (.notFound, "MCP_NOT_FOUND", 404),
         (.methodNotAllowed, "MCP_METHOD_NOT_ALLOWED", 405),
         (.testRunning, "MCP_TEST_RUNNING", 409),
@@ -57,7 +58,7 @@ import TestExecution
     }
 
     @Test func everyCodeIsInTheErrorSchemaAndNoOther() {
-        #expect(ToolError.Code.allCases.count == 8)
+        #expect(ToolError.Code.allCases.count == 9)
         let schemaCodes = SchemaLibrary.error["properties"]?["error"]?["properties"]?["code"]?["enum"]?.arrayValue ?? []
         #expect(Set(schemaCodes.compactMap(\.stringValue)) == Set(ToolError.Code.allCases.map(\.rawValue)))
     }

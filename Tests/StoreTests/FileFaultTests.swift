@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import Store
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What the store does when its file misbehaves underneath it: a WAL file left by another
 /// program, a damaged page that is repaired, a file deleted and restored.
@@ -84,5 +87,44 @@ struct FileFaultTests {
                 == [[.text("DEPT001")], [.text("DEPT003")]])
             #expect(try await store.probe("SELECT count(*) FROM charge_codes").rows == [[.integer(2)]])
         }
+    }
+
+    @Test("the inventory's own connection follows a file renamed over the path or deleted and recreated there")
+    func inventoryFollowsAReplacedFile() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/store.sqlite"
+            let store = try await Store.open(path: path)
+            try await insertItem(store.writer, name: "First widget")
+            let source = try SQLiteDataSource(store: store)
+            #expect(try await source.inventoryPage(InventoryFilter(), offset: 0, limit: 10).items.map(\.name) == ["First widget"])
+
+            try await makeStore(at: dir + "/second.sqlite", itemName: "Second widget")
+            #expect(rename(dir + "/second.sqlite", path) == 0)
+            #expect(await store.fileFault() == nil)
+            #expect(store.fileGeneration == 1)
+            #expect(try await source.inventoryPage(InventoryFilter(), offset: 0, limit: 10).items.map(\.name) == ["Second widget"])
+
+            try await makeStore(at: dir + "/third.sqlite", itemName: "Third widget")
+            try FileManager.default.removeItem(atPath: path)
+            #expect(await store.fileFault()?.contains("deleted") == true)
+            try FileManager.default.copyItem(atPath: dir + "/third.sqlite", toPath: path)
+            #expect(await store.fileFault() == nil)
+            #expect(store.fileGeneration == 2)
+            #expect(try await source.inventoryPage(InventoryFilter(), offset: 0, limit: 10).items.map(\.name) == ["Third widget"])
+        }
+    }
+
+    /// A store at `path` holding one item named `itemName`, closed again.
+    private func makeStore(at path: String, itemName: String) async throws {
+        let other = try await Store.open(path: path)
+        try await insertItem(other.writer, name: itemName)
+    }
+
+    private func insertItem(_ writer: SQLiteConnection, name: String) async throws {
+        try await writer.run("INSERT INTO categories (name) VALUES ('Tools')")
+        try await writer.run("""
+            INSERT INTO items (sku, name, category_id, price, current_stock, minimum_stock, unit, updated_at)
+            VALUES ('SKU-1', ?, (SELECT id FROM categories WHERE name = 'Tools'), 100, 5, 1, 'each', '2025-01-01T00:00:00Z')
+            """, [.text(name)])
     }
 }

@@ -9,7 +9,8 @@ public struct HTTPLimits: Sendable, Equatable {
     public var maxHeaderCount = 100
     /// Largest request body (413 past it).
     public var maxBodyBytes = 1024 * 1024
-    /// Time allowed from a request's first byte to the end of its header section.
+    /// Time allowed from a request's first byte to the end of its header section; for a
+    /// connection's first request, from the moment it was accepted.
     public var headerTimeoutSeconds = 10.0
     /// Time allowed for a declared body to arrive once the header section is complete.
     public var bodyTimeoutSeconds = 30.0
@@ -17,8 +18,14 @@ public struct HTTPLimits: Sendable, Equatable {
     public var idleTimeoutSeconds = 60.0
     /// How long a client may leave an answer unread (no write progress) before it is dropped.
     public var writeTimeoutSeconds = 30.0
-    /// Open connections at once; one more is answered 503 and closed.
+    /// Open connections at once. Past it, the most expendable open connection (one that never
+    /// sent a whole request, then one idle without a credential, then any idle one, oldest first)
+    /// is closed to make room; with none of those, the new one is answered 503 and closed.
     public var maxConnections = 1024
+    /// Open connections from one client address at once, enforced as ``maxConnections`` is, among
+    /// that address's connections: one address cannot take every slot. Local clients and proxies
+    /// legitimately hold many, so the default is 256.
+    public var maxConnectionsPerAddress = 256
     /// Requests of one connection parsed and not yet answered (pipelining depth); past it the
     /// connection is not read until answers leave.
     public var maxPipelinedRequests = 16

@@ -1,6 +1,7 @@
 /// Why a request could not be parsed: a stable code (for logs, tests and the answer's body, which
 /// the application renders from ``HTTPRefusal``) and the status the server answers with before
-/// closing the connection.
+/// closing the connection: 400 unless a more precise status exists (421 for an absolute-form
+/// target whose host is not the `Host` header's).
 public enum HTTPParseError: String, Error, Sendable, CaseIterable {
     case malformedRequestLine = "HTTP_MALFORMED_REQUEST_LINE"
     case requestLineTooLong = "HTTP_REQUEST_LINE_TOO_LONG"
@@ -13,6 +14,8 @@ public enum HTTPParseError: String, Error, Sendable, CaseIterable {
     case tooManyHeaders = "HTTP_TOO_MANY_HEADERS"
     case missingHost = "HTTP_MISSING_HOST"
     case duplicateHost = "HTTP_DUPLICATE_HOST"
+    case duplicateAuthorization = "HTTP_DUPLICATE_AUTHORIZATION"
+    case duplicateOrigin = "HTTP_DUPLICATE_ORIGIN"
     case invalidContentLength = "HTTP_INVALID_CONTENT_LENGTH"
     case duplicateContentLength = "HTTP_DUPLICATE_CONTENT_LENGTH"
     case contentLengthWithTransferEncoding = "HTTP_CONTENT_LENGTH_WITH_TRANSFER_ENCODING"
@@ -21,6 +24,9 @@ public enum HTTPParseError: String, Error, Sendable, CaseIterable {
     case bodyTooLarge = "HTTP_BODY_TOO_LARGE"
     case invalidTarget = "HTTP_INVALID_TARGET"
     case invalidPathEncoding = "HTTP_INVALID_PATH_ENCODING"
+    case encodedSlash = "HTTP_ENCODED_SLASH"
+    case fragmentInTarget = "HTTP_FRAGMENT_IN_TARGET"
+    case misdirected = "HTTP_MISDIRECTED_REQUEST"
 
     /// The status answered: 400 unless a more precise one exists.
     public var status: Int {
@@ -31,6 +37,7 @@ public enum HTTPParseError: String, Error, Sendable, CaseIterable {
         case .chunkedNotAccepted: return 411
         case .unsupportedTransferEncoding: return 501
         case .bodyTooLarge: return 413
+        case .misdirected: return 421
         default: return 400
         }
     }
@@ -49,6 +56,8 @@ public enum HTTPParseError: String, Error, Sendable, CaseIterable {
         case .tooManyHeaders: return "too many header fields"
         case .missingHost: return "HTTP/1.1 requests need a Host header"
         case .duplicateHost: return "more than one Host header"
+        case .duplicateAuthorization: return "more than one Authorization header"
+        case .duplicateOrigin: return "more than one Origin header"
         case .invalidContentLength: return "invalid Content-Length"
         case .duplicateContentLength: return "more than one Content-Length"
         case .contentLengthWithTransferEncoding: return "Content-Length together with Transfer-Encoding"
@@ -57,6 +66,9 @@ public enum HTTPParseError: String, Error, Sendable, CaseIterable {
         case .bodyTooLarge: return "request body too large"
         case .invalidTarget: return "invalid request target"
         case .invalidPathEncoding: return "the path is not valid percent-encoded UTF-8"
+        case .encodedSlash: return "an encoded slash (%2F) is not accepted in the path"
+        case .fragmentInTarget: return "a fragment (#) is not accepted in the request target"
+        case .misdirected: return "the request target names another host than the Host header"
         }
     }
 }

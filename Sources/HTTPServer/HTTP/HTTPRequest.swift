@@ -15,10 +15,17 @@ public struct HTTPRequest: Sendable, Equatable {
     public var headers: [(name: String, value: String)]
     /// The body, exactly `Content-Length` bytes (empty without one).
     public var body: [UInt8]
+    /// The client's address (`127.0.0.1`, `::1`): the connection's peer as the server accepted
+    /// it, nil for a request not read from a socket. The one place that names the client: a layer
+    /// trusting a reverse proxy replaces it with the forwarded address before handlers read it.
+    public var clientAddress: String?
+    /// The host of an absolute-form target (`http://HOST/…`), which the parser has checked
+    /// against the `Host` header; nil for the usual origin form.
+    public var authority: String?
 
     /// A request as the parser would produce it (for handlers and tests).
     public init(method: String, target: String, path: String, query: String = "", minorVersion: Int = 1,
-                headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+                headers: [(name: String, value: String)] = [], body: [UInt8] = [], clientAddress: String? = nil) {
         self.method = method
         self.target = target
         self.path = path
@@ -26,6 +33,7 @@ public struct HTTPRequest: Sendable, Equatable {
         self.minorVersion = minorVersion
         self.headers = headers
         self.body = body
+        self.clientAddress = clientAddress
     }
 
     /// The first value of header `name` (case-insensitive), if present.
@@ -51,7 +59,7 @@ public struct HTTPRequest: Sendable, Equatable {
     /// Equal when every field is, header order included.
     public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
         lhs.method == rhs.method && lhs.target == rhs.target && lhs.path == rhs.path && lhs.query == rhs.query
-            && lhs.minorVersion == rhs.minorVersion && lhs.body == rhs.body
+            && lhs.minorVersion == rhs.minorVersion && lhs.body == rhs.body && lhs.clientAddress == rhs.clientAddress
             && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.value) == rhs.headers.map(\.value)
     }
 }

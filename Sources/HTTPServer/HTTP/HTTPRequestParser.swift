@@ -8,7 +8,9 @@
 /// same error forever (the connection must be answered and closed, since framing is lost).
 /// Strict where leniency enables request smuggling: bare LF or CR, obsolete line folding,
 /// whitespace before a colon, repeated `Content-Length`, `Content-Length` with
-/// `Transfer-Encoding` are all errors. `Transfer-Encoding: chunked` is refused with 411 (send
+/// `Transfer-Encoding`, a second `Host`, `Authorization` or `Origin`, `%2F` in the path (never
+/// decoded into a separator) and a fragment in the target are all errors; an absolute-form target
+/// must name the host of the `Host` header, ports aside (421 otherwise). `Transfer-Encoding: chunked` is refused with 411 (send
 /// `Content-Length`), any other transfer coding with 501.
 public struct HTTPRequestParser: Sendable {
     /// What ``next()`` found.
@@ -187,9 +189,21 @@ public struct HTTPRequestParser: Sendable {
         }
         request.headers = headers
 
-        let hosts = headers.filter { $0.name == "host" }.count
-        if hosts > 1 { return .duplicateHost }
-        if hosts == 0 && request.minorVersion == 1 { return .missingHost }
+        let hosts = headers.filter { $0.name == "host" }
+        if hosts.count > 1 { return .duplicateHost }
+        if headers.filter({ $0.name == "authorization" }).count > 1 { return .duplicateAuthorization }
+        if headers.filter({ $0.name == "origin" }).count > 1 { return .duplicateOrigin }
+        if let authority = request.authority {
+            // RFC 9112 §3.2.2: the target's authority is the request's host; a Host header
+            // naming another is a request meant for someone else, not one to reinterpret.
+            if let host = hosts.first {
+                guard Self.hostName(host.value) == Self.hostName(authority) else { return .misdirected }
+            } else {
+                request.headers.append(("host", authority))
+            }
+        } else if hosts.isEmpty && request.minorVersion == 1 {
+            return .missingHost
+        }
         let lengths = headers.filter { $0.name == "content-length" }.map(\.value)
         let encodings = headers.filter { $0.name == "transfer-encoding" }.map(\.value)
         if !encodings.isEmpty {
@@ -228,6 +242,7 @@ public struct HTTPRequestParser: Sendable {
         guard targetBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return .failure(.invalidTarget) }
         let target = String(decoding: targetBytes, as: UTF8.self)
         var originForm = Substring(target)
+        var authority: String?
         if target == "*" {
             guard method == "OPTIONS" else { return .failure(.invalidTarget) }
         } else if !target.hasPrefix("/") {
@@ -236,29 +251,34 @@ public struct HTTPRequestParser: Sendable {
                 return .failure(.invalidTarget)
             }
             let rest = target.dropFirst(schemeEnd.count)
-            guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else {
-                originForm = "/"
-                return makeRequest(method: method, target: target, originForm: originForm, minor: versionBytes[7])
-            }
+            let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+            let authorityText = rest[..<slash]
+            guard !authorityText.isEmpty, !authorityText.contains("@") else { return .failure(.invalidTarget) }
+            authority = String(authorityText)
             originForm = rest[slash...]
-            if originForm.hasPrefix("?") { originForm = "/" + originForm }
+            if !originForm.hasPrefix("/") { originForm = "/" + originForm }
         }
-        return makeRequest(method: method, target: target, originForm: originForm, minor: versionBytes[7])
+        return makeRequest(method: method, target: target, originForm: originForm, authority: authority, minor: versionBytes[7])
     }
 
-    private func makeRequest(method: String, target: String, originForm: Substring,
+    private func makeRequest(method: String, target: String, originForm: Substring, authority: String?,
                              minor: UInt8) -> Swift.Result<HTTPRequest, HTTPParseError> {
+        // A fragment is never sent (RFC 9110 §7.1); one that arrives is a client confused about
+        // what it asks for, so nothing is guessed.
+        if originForm.contains("#") { return .failure(.fragmentInTarget) }
         var rawPath = originForm
         var query = ""
         if let mark = originForm.firstIndex(of: "?") {
             rawPath = originForm[..<mark]
             query = String(originForm[originForm.index(after: mark)...])
         }
-        if let hash = query.firstIndex(of: "#") { query = String(query[..<hash]) }
-        if let hash = rawPath.firstIndex(of: "#") { rawPath = rawPath[..<hash] }
+        // Decoded, %2F would become a separator the client did not send (`/api/mcp%2fstatus`
+        // reaching a route a proxy in front matched differently).
+        if rawPath.lowercased().contains("%2f") { return .failure(.encodedSlash) }
         guard let path = Self.percentDecode(rawPath, plusIsSpace: false) else { return .failure(.invalidPathEncoding) }
-        return .success(HTTPRequest(method: method, target: target, path: path, query: query,
-                                    minorVersion: minor == 0x31 ? 1 : 0))
+        var request = HTTPRequest(method: method, target: target, path: path, query: query, minorVersion: minor == 0x31 ? 1 : 0)
+        request.authority = authority
+        return .success(request)
     }
 
     private func parseField(_ range: Range<Int>) -> Swift.Result<(name: String, value: String), HTTPParseError> {
@@ -293,6 +313,13 @@ public struct HTTPRequestParser: Sendable {
             return true
         default: return false
         }
+    }
+
+    /// The host of an authority (`Host:` value or absolute-form), lower-cased, without its port.
+    static func hostName(_ authority: String) -> String {
+        let lower = authority.lowercased()
+        if lower.hasPrefix("["), let close = lower.firstIndex(of: "]") { return String(lower[...close]) }
+        return String(lower.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)[0])
     }
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }

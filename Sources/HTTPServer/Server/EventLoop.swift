@@ -10,6 +10,8 @@ final class EventLoop {
         let descriptor: Int32
         let id: UInt64
         let connection: HTTPConnection
+        /// The client's numeric address, for the per-address cap and the requests' record.
+        let address: String
         var lastActivity: Double
         var stalledSince: Double?
         var interest: UInt32 = 0
@@ -22,10 +24,11 @@ final class EventLoop {
         /// complete; cancelled if the connection closes first.
         var tasks: [UInt64: Task<Void, Never>] = [:]
 
-        init(descriptor: Int32, id: UInt64, connection: HTTPConnection, now: Double) {
+        init(descriptor: Int32, id: UInt64, connection: HTTPConnection, address: String, now: Double) {
             self.descriptor = descriptor
             self.id = id
             self.connection = connection
+            self.address = address
             self.lastActivity = now
         }
     }
@@ -40,6 +43,8 @@ final class EventLoop {
     private var drainDeadline = Double.infinity
     private var lastSweep = 0.0
     private var acceptPausedUntil: Double?
+    /// Connections closed to make room since the last sweep, for one log line per sweep.
+    private var evictedSinceSweep = 0
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
     private static let listenerTag: UInt64 = UInt64.max
     private static let wakeTag: UInt64 = UInt64.max - 1
@@ -96,7 +101,13 @@ final class EventLoop {
     private func acceptClients(now: Double) {
         guard !draining else { return }
         while true {
-            let descriptor = accept4(channel.listener.descriptor, nil, nil, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let descriptor = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    accept4(channel.listener.descriptor, $0, &length, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
+                }
+            }
             if descriptor < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM {
@@ -105,20 +116,56 @@ final class EventLoop {
                 }
                 return
             }
-            if server.openConnections.add(1, ordering: .relaxed).newValue > server.limits.maxConnections {
-                server.openConnections.subtract(1, ordering: .relaxed)
+            let address = numericAddress(storage)
+            guard makeRoom(for: address) else {
                 refuse(descriptor)
                 continue
             }
             var one: Int32 = 1
             setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let client = Client(descriptor: descriptor, id: nextID, connection: HTTPConnection(limits: server.limits, refusals: server.refusals), now: now)
+            let connection = HTTPConnection(limits: server.limits, refusals: server.refusals, openedAt: now)
+            let client = Client(descriptor: descriptor, id: nextID, connection: connection, address: address, now: now)
             nextID += 1
             clients[descriptor] = client
             byID[client.id] = descriptor
             client.interest = EPOLLIN.rawValue
             register(descriptor, tag: UInt64(descriptor), events: client.interest)
         }
+    }
+
+    /// Counts a new connection from `address` and keeps both caps by closing this loop's most
+    /// expendable connection in the scope over its cap; false, with nothing counted, when none
+    /// can go (the new one is to be refused).
+    private func makeRoom(for address: String) -> Bool {
+        let limits = server.limits
+        if server.countConnection(from: address, 1) > limits.maxConnectionsPerAddress && !evictOne(from: address) {
+            _ = server.countConnection(from: address, -1)
+            return false
+        }
+        if server.openConnections.add(1, ordering: .relaxed).newValue > limits.maxConnections && !evictOne(from: nil) {
+            server.openConnections.subtract(1, ordering: .relaxed)
+            _ = server.countConnection(from: address, -1)
+            return false
+        }
+        return true
+    }
+
+    /// Closes the most expendable connection (of `address`, or any): lowest
+    /// ``HTTPConnection/EvictionRank``, then longest without activity.
+    private func evictOne(from address: String?) -> Bool {
+        var victim: Client?
+        var victimRank: HTTPConnection.EvictionRank?
+        for client in clients.values where client.lingerUntil == nil && (address == nil || client.address == address) {
+            guard let rank = client.connection.evictionRank else { continue }
+            if let best = victimRank, let current = victim,
+               best < rank || (best == rank && current.lastActivity <= client.lastActivity) { continue }
+            victim = client
+            victimRank = rank
+        }
+        guard let victim else { return false }
+        evictedSinceSweep += 1
+        closeClient(victim.descriptor)
+        return true
     }
 
     /// Answers 503 to a connection over the cap (best effort, never blocking) and closes it.
@@ -190,7 +237,10 @@ final class EventLoop {
         let server = self.server
         let channel = self.channel
         let id = client.id
-        for (sequence, request) in requests {
+        for (sequence, received) in requests {
+            var request = received
+            request.clientAddress = client.address
+            if !client.connection.trusted, let trust = server.trust, trust(request) { client.connection.trusted = true }
             client.tasks[sequence] = Task {
                 await HTTPResponseEvent.run(server.handler, request) { event in
                     channel.post(connection: id, sequence: sequence, event: event)
@@ -280,6 +330,7 @@ final class EventLoop {
         guard let client = clients.removeValue(forKey: descriptor) else { return }
         byID[client.id] = nil
         server.openConnections.subtract(1, ordering: .relaxed)
+        _ = server.countConnection(from: client.address, -1)
         // Nobody is left to read the answers: a closed stream cancels its call (2026-07-28), and
         // a handler that checks for cancellation stops early.
         for task in client.tasks.values { task.cancel() }
@@ -294,6 +345,10 @@ final class EventLoop {
         if let until = acceptPausedUntil, now >= until, !draining {
             acceptPausedUntil = nil
             register(channel.listener.descriptor, tag: Self.listenerTag, events: EPOLLIN.rawValue)
+        }
+        if evictedSinceSweep > 0 {
+            server.logger?.log(.notice, "out of connection slots: closed \(evictedSinceSweep) idle or silent connection(s) to make room")
+            evictedSinceSweep = 0
         }
         let limits = server.limits
         for client in Array(clients.values) {

@@ -30,15 +30,24 @@ public final class HTTPConnection {
     var draining = false
     /// Whether `100 Continue` went out for the head awaiting its body.
     private var continueSent = false
-    /// When the current partial request started, for the header and body timeouts.
+    /// When the current partial request started, for the header and body timeouts; for the
+    /// first request, when the connection opened.
     private(set) var partialSince: Double?
+    /// No request has been received whole yet: the header timeout runs from the opening, so a
+    /// client that connects and says nothing holds its slot for that long, not the idle timeout.
+    public private(set) var awaitingFirstRequest = true
+    /// A request on this connection carried a valid credential (the listener's
+    /// ``HTTPClientTrust`` said so): under pressure it is closed last.
+    public var trusted = false
 
-    /// A connection with nothing received; `refusals` renders the answer to a request that
-    /// cannot be parsed.
-    public init(limits: HTTPLimits, refusals: @escaping HTTPRefusalRenderer) {
+    /// A connection with nothing received, opened at `openedAt` (seconds of the clock the
+    /// caller passes as `now`; nil: the header timeout starts with the first byte); `refusals`
+    /// renders the answer to a request that cannot be parsed.
+    public init(limits: HTTPLimits, refusals: @escaping HTTPRefusalRenderer, openedAt: Double? = nil) {
         self.limits = limits
         self.refusals = refusals
         self.parser = HTTPRequestParser(limits: limits)
+        self.partialSince = openedAt
     }
 
     /// Requests parsed and not yet fully answered.
@@ -52,6 +61,28 @@ public final class HTTPConnection {
 
     /// Whether nothing is pending at all (the idle timeout applies).
     var isIdle: Bool { slots.isEmpty && output.isEmpty && !parser.hasPartialRequest }
+
+    /// Whether closing the connection now loses nothing owed: no answer is pending and no
+    /// request but a first one is part-received. Under pressure such connections are closed,
+    /// most expendable first: ``EvictionRank``.
+    var evictionRank: EvictionRank? {
+        guard slots.isEmpty && output.isEmpty && !inputClosed else { return nil }
+        if awaitingFirstRequest { return .silent }
+        if parser.hasPartialRequest { return nil }
+        return trusted ? .idleTrusted : .idleUntrusted
+    }
+
+    /// Which connections go first when the server is out of slots.
+    enum EvictionRank: Int, Comparable {
+        /// Connected and never sent a whole request.
+        case silent
+        /// Idle between requests, none of which carried a valid credential.
+        case idleUntrusted
+        /// Idle between requests, one of which did.
+        case idleTrusted
+
+        static func < (lhs: EvictionRank, rhs: EvictionRank) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
 
     /// Whether the head of a request is being awaited (header timeout) or its body (body timeout).
     var isAwaitingBody: Bool { parser.isAwaitingBody }
@@ -69,11 +100,12 @@ public final class HTTPConnection {
         while !inputClosed && slots.count < limits.maxPipelinedRequests {
             switch parser.next() {
             case .needMore:
-                partialSince = parser.hasPartialRequest ? (partialSince ?? now) : nil
+                partialSince = parser.hasPartialRequest || awaitingFirstRequest ? (partialSince ?? now) : nil
                 sendContinueIfAsked()
                 return requests
             case .request(let request):
                 partialSince = nil
+                awaitingFirstRequest = false
                 continueSent = false
                 let keepAlive = request.keepAlive
                 let sequence = nextSequence
@@ -91,7 +123,7 @@ public final class HTTPConnection {
                 return requests
             }
         }
-        if parser.hasPartialRequest { partialSince = partialSince ?? now }
+        if parser.hasPartialRequest || awaitingFirstRequest { partialSince = partialSince ?? now }
         return requests
     }
 

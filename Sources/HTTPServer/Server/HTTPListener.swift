@@ -6,14 +6,20 @@ import Glibc
 #endif
 
 /// An HTTP/1.1 server on POSIX sockets: `eventLoops` `epoll` event loops, each on a thread of
-/// its own with its own listening socket on the shared port (`SO_REUSEPORT`: the kernel spreads
-/// connections), own every socket (non-blocking); each request is answered by the handler in a
+/// its own, accepting from one listening socket (each loop holds its own descriptor of it; never
+/// `SO_REUSEPORT`, so a port in use fails at once and no other process can share the port),
+/// own every socket (non-blocking); each request is answered by the handler in a
 /// Swift task whose answer comes back to its loop through a queue and an `eventfd` wake-up.
 ///
 /// Guarantees: no socket operation ever blocks a thread; a slow or idle client costs one
 /// descriptor and its buffers, never a thread, so it cannot hold up others; every limit of
-/// ``HTTPLimits`` is enforced (timeouts to within ``sweepInterval``); past
-/// ``HTTPLimits/maxConnections`` (all loops together) a new connection gets 503 and is closed;
+/// ``HTTPLimits`` is enforced (timeouts to within ``sweepInterval``; a connection that sends
+/// nothing is closed after the header timeout, not the idle one); past
+/// ``HTTPLimits/maxConnections`` (all loops together) or
+/// ``HTTPLimits/maxConnectionsPerAddress``, the loop that accepted the new connection closes its
+/// most expendable one in the same scope (never sent a whole request, then idle without a
+/// credential, then idle, oldest first; never one with an answer owed), or if it has none
+/// answers the new one 503 and closes it;
 /// ``shutdown()`` stops accepting, closes idle connections, answers every request already
 /// received (the last answer of each connection with `Connection: close`), then stops, within
 /// ``HTTPLimits/drainTimeoutSeconds``. What the server answers by itself (a request it cannot
@@ -37,6 +43,10 @@ public final class HTTPListener: Sendable {
     let channels: [LoopChannel]
     /// Connections open across all loops, for the cap.
     let openConnections = Atomic<Int>(0)
+    /// Connections open per client address across all loops, for the per-address cap.
+    let connectionsByAddress = Mutex<[String: Int]>([:])
+    /// Whether a request proves its client (nil: none does).
+    let trust: HTTPClientTrust?
     private let lifecycle = Mutex<Lifecycle>(Lifecycle())
 
     private struct Lifecycle: ~Copyable {
@@ -51,16 +61,15 @@ public final class HTTPListener: Sendable {
     /// (plain text unless the application has an error format).
     public init(host: String, port: Int, limits: HTTPLimits = HTTPLimits(), eventLoops: Int = 2,
                 handler: some HTTPHandler, refusals: @escaping HTTPRefusalRenderer = HTTPRefusal.plainText,
-                logger: Logger? = nil) throws(HTTPServerError) {
+                trust: HTTPClientTrust? = nil, logger: Logger? = nil) throws(HTTPServerError) {
         Self.raiseDescriptorLimit(to: limits.maxConnections + 64)
         let count = max(1, eventLoops)
         var channels: [LoopChannel] = []
         do {
-            let first = try ListeningSocket.open(host: host, port: port, reusePort: count > 1)
+            let first = try ListeningSocket.open(host: host, port: port)
             channels.append(try LoopChannel(listener: first))
             while channels.count < count {
-                let next = try ListeningSocket.open(host: host, port: first.port, reusePort: true)
-                channels.append(try LoopChannel(listener: next))
+                channels.append(try LoopChannel(listener: try first.duplicate()))
             }
         } catch {
             for channel in channels { channel.close() }
@@ -72,6 +81,7 @@ public final class HTTPListener: Sendable {
         self.limits = limits
         self.handler = handler
         self.refusals = refusals
+        self.trust = trust
         self.logger = logger
     }
 
@@ -116,6 +126,15 @@ public final class HTTPListener: Sendable {
                 return false
             }
             if done { continuation.resume() }
+        }
+    }
+
+    /// Adds `delta` to the connections open from `address`; returns the count after it.
+    func countConnection(from address: String, _ delta: Int) -> Int {
+        connectionsByAddress.withLock { table in
+            let count = (table[address] ?? 0) + delta
+            table[address] = count > 0 ? count : nil
+            return count
         }
     }
 

@@ -10,9 +10,9 @@ struct ListeningSocket: Sendable {
     let port: Int
 
     /// Binds `host` (a numeric address or a name such as `localhost`) and `port` (0: any free).
-    /// With `reusePort`, several sockets may bind the same port and the kernel spreads new
-    /// connections over them (`SO_REUSEPORT`).
-    static func open(host: String, port: Int, reusePort: Bool = false, backlog: Int32 = 1024) throws(HTTPServerError) -> ListeningSocket {
+    /// Never with `SO_REUSEPORT`: a port another process listens on fails here with
+    /// `address already in use`, and no other process can later join this port.
+    static func open(host: String, port: Int, backlog: Int32 = 1024) throws(HTTPServerError) -> ListeningSocket {
         guard (0...65535).contains(port) else { throw HTTPServerError(.invalidAddress, "port \(port) is out of range") }
         var hints = addrinfo()
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
@@ -28,7 +28,6 @@ struct ListeningSocket: Sendable {
         guard descriptor >= 0 else { throw HTTPServerError(.socketFailed, "socket: \(errnoText())") }
         var one: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        if reusePort { setsockopt(descriptor, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
         guard bind(descriptor, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
             let text = errnoText()
             close(descriptor)
@@ -55,7 +54,36 @@ struct ListeningSocket: Sendable {
         }
         return ListeningSocket(descriptor: descriptor, port: bound)
     }
+
+    /// A second descriptor for the same socket, for another event loop: both loops accept from one
+    /// queue, and each closes its own descriptor.
+    func duplicate() throws(HTTPServerError) -> ListeningSocket {
+        let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        guard copy >= 0 else { throw HTTPServerError(.socketFailed, "dup: \(errnoText())") }
+        return ListeningSocket(descriptor: copy, port: port)
+    }
 }
 
 /// `strerror(errno)`.
 func errnoText() -> String { String(cString: strerror(errno)) }
+
+/// The numeric form of an accepted peer's address (`203.0.113.9`, `2001:db8::1`).
+func numericAddress(_ storage: sockaddr_storage) -> String {
+    var storage = storage
+    var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+    let family = Int32(storage.ss_family)
+    let converted: UnsafePointer<CChar>? = withUnsafePointer(to: &storage) { pointer in
+        if family == AF_INET {
+            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                withUnsafePointer(to: address.pointee.sin_addr) { inet_ntop(AF_INET, $0, &text, socklen_t(text.count)) }
+            }
+        } else if family == AF_INET6 {
+            return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                withUnsafePointer(to: address.pointee.sin6_addr) { inet_ntop(AF_INET6, $0, &text, socklen_t(text.count)) }
+            }
+        }
+        return nil
+    }
+    guard converted != nil else { return "unknown" }
+    return text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+}

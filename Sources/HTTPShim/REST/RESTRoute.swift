@@ -16,6 +16,8 @@ public struct RESTRoute: Sendable {
 
     /// The limit a call counts against: its tool's (``RateLimitClass/of(tool:)``).
     public var limit: RateLimitClass { .of(tool: tool) }
+    /// The scope a key needs for the route: its tool's (``APIKeyScope/required(tool:)``).
+    public var scope: APIKeyScope { .required(tool: tool) }
 
     /// Where a route's tool arguments come from.
     public enum ArgumentSource: Sendable {
@@ -38,6 +40,10 @@ public struct RESTRoute: Sendable {
         RESTRoute(method: "GET", pattern: ["api", "mcp", "sales", "analysis"], tool: "analyze_sales", successStatus: 200,
                   arguments: .query, followedAt: nil),
         RESTRoute(method: "GET", pattern: ["api", "mcp", "inventory"], tool: "get_inventory", successStatus: 200,
+                  arguments: .query, followedAt: nil),
+        RESTRoute(method: "GET", pattern: ["api", "mcp", "inventory", "analysis"], tool: "analyze_inventory",
+                  successStatus: 200, arguments: .query, followedAt: nil),
+        RESTRoute(method: "GET", pattern: ["api", "mcp", "charge-codes"], tool: "get_charge_codes", successStatus: 200,
                   arguments: .query, followedAt: nil),
     ]
 

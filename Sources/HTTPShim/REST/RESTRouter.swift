@@ -7,10 +7,12 @@ import MCPHTTP
 /// through the registry, answer with its result byte for byte.
 ///
 /// Order of checks: unknown path 404, wrong method 405 `MCP_METHOD_NOT_ALLOWED` with `Allow`, then
-/// missing or wrong key 401,
+/// missing or wrong key 401, then a key without the route's scope 403 `MCP_FORBIDDEN`,
 /// then the rate limit 429, then the arguments (400, from the tool's own validator), then the
 /// tool. Every answer past authentication carries the `X-RateLimit-*` headers. A route whose tool
-/// is not in the registry answers 404 `MCP_NOT_FOUND` naming the tool.
+/// is not in the registry (`run_tests` on a read-only server) answers 404 `MCP_NOT_FOUND` naming
+/// the tool. With an audit log, every answer past authentication is one line (a 401 is the
+/// gate's `auth_failed` line).
 public struct RESTRouter: Sendable {
     /// The tools called.
     public let registry: ToolRegistry
@@ -39,20 +41,41 @@ public struct RESTRouter: Sendable {
                                     details: JSONObject([("allow", .string(allowed))])),
                           headers: [("Allow", allowed)])
         }
-        let admission = await gate.admit(request, kind: route.limit)
+        let started = ContinuousClock.now
+        let key: APIKey
         let limitHeaders: [(name: String, value: String)]
-        switch admission {
-        case .refused(let response): return response
-        case .admitted(let headers): limitHeaders = headers
+        switch await gate.admit(request, scope: route.scope, kind: route.limit) {
+        case .refused(let response):
+            // A 401 is recorded by the gate as a failed authentication.
+            if response.status != 401 { record(request, route, key: gate.identify(request), arguments: nil, response, started) }
+            return response
+        case .admitted(let admitted, let headers): (key, limitHeaders) = (admitted, headers)
         }
-        var response = await call(route, captures: captures, request: request)
+        var (arguments, response) = await call(route, captures: captures, request: request)
         response.headers.append(contentsOf: limitHeaders)
+        record(request, route, key: key, arguments: arguments, response, started)
         return response
     }
 
-    private func call(_ route: RESTRoute, captures: [(String, String)], request: HTTPRequest) async -> HTTPResponse {
+    /// The audit line of one answered call: `ok` below 400, else the error body's code.
+    private func record(_ request: HTTPRequest, _ route: RESTRoute, key: APIKey?, arguments: JSONObject?,
+                        _ response: HTTPResponse, _ started: ContinuousClock.Instant) {
+        guard let audit = gate.audit else { return }
+        var outcome = "ok"
+        if response.status >= 400 {
+            outcome = "HTTP \(response.status)"
+            if case .bytes(let body) = response.body, let code = (try? JSONParser.parse(body))?["error"]?["code"]?.stringValue {
+                outcome = code
+            }
+        }
+        audit.record(AuditEntry(key: key?.name, address: request.clientAddress, transport: "rest", tool: route.tool,
+                                route: "\(request.method) \(request.path)", arguments: arguments, outcome: outcome,
+                                status: response.status, duration: ContinuousClock.now - started))
+    }
+
+    private func call(_ route: RESTRoute, captures: [(String, String)], request: HTTPRequest) async -> (JSONObject?, HTTPResponse) {
         guard let tool = registry[route.tool] else {
-            return .error(ToolError(.notFound, "\(route.tool) is not available on this server"))
+            return (nil, .error(ToolError(.notFound, "\(route.tool) is not available on this server")))
         }
         var arguments: JSONObject
         switch route.arguments {
@@ -62,42 +85,41 @@ public struct RESTRouter: Sendable {
             } catch {
                 switch error {
                 case .badEncoding(let name):
-                    return .error(ToolError(.invalidRequest, "query parameter \(name) is not valid percent-encoded UTF-8"))
+                    return (nil, .error(ToolError(.invalidRequest, "query parameter \(name) is not valid percent-encoded UTF-8")))
                 case .repeated(let name):
-                    return .error(ToolError(.invalidRequest, "query parameter \(name) is given more than once",
-                                            details: JSONObject([("field", .string(name))])))
+                    return (nil, .error(ToolError(.invalidRequest, "query parameter \(name) is given more than once",
+                                                  details: JSONObject([("field", .string(name))]))))
                 }
             }
         case .jsonBody:
             if let type = request.header("content-type"), !type.lowercased().hasPrefix("application/json") {
-                return .error(ToolError(.invalidRequest, "the body must be application/json"), status: 415)
+                return (nil, .error(ToolError(.invalidRequest, "the body must be application/json"), status: 415))
             }
             if request.body.isEmpty {
                 arguments = JSONObject()
             } else {
                 do {
                     guard case .object(let object) = try JSONParser.parse(request.body) else {
-                        return .error(ToolError(.invalidRequest, "the body must be a JSON object"))
+                        return (nil, .error(ToolError(.invalidRequest, "the body must be a JSON object")))
                     }
                     arguments = object
                 } catch {
-                    return .error(ToolError(.invalidRequest, "the body is not valid JSON: \(error)"))
+                    return (nil, .error(ToolError(.invalidRequest, "the body is not valid JSON: \(error)")))
                 }
             }
             if !request.query.isEmpty {
-                return .error(ToolError(.invalidRequest, "\(route.path) takes no query parameters"))
+                return (arguments, .error(ToolError(.invalidRequest, "\(route.path) takes no query parameters")))
             }
         }
         let context = ToolContext(requestID: nil, revision: ProtocolRevision.latestHandshake)
-        let outcome = await registry.call(tool, arguments: arguments, context: context)
-        switch outcome {
+        switch await registry.call(tool, arguments: arguments, context: context) {
         case .success(let result):
-            return .json(route.successStatus, result)
+            return (arguments, .json(route.successStatus, result))
         case .started(let result, let handle):
             let location = route.followedAt.map { [("Location", $0 + Self.encodeSegment(handle))] } ?? []
-            return .json(route.successStatus, result, headers: location)
+            return (arguments, .json(route.successStatus, result, headers: location))
         case .failure(let error):
-            return .error(error)
+            return (arguments, .error(error))
         }
     }
 

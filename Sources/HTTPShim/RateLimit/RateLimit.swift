@@ -15,12 +15,13 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
     /// `N per S s`.
     public var description: String { "\(requests) per \(windowSeconds) s" }
 
-    /// Parses `N/SECONDS` (or `N`, per minute), as the benchmark harness's
-    /// `LUSTORES_RATE_LIMIT_*` variables are written; nil if malformed.
-    public static func parse(_ text: String) -> RateLimit? {
+    /// Parses `N/SECONDS`, or a bare `N` over `defaultWindow` seconds (each class's documented
+    /// window, as the configuration file's counts are), as the `LUSTORES_RATE_LIMIT_*` variables
+    /// are written; nil if malformed.
+    public static func parse(_ text: String, defaultWindow: Int) -> RateLimit? {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count <= 2, let requests = Int(parts[0]), requests > 0 else { return nil }
-        var window = 60
+        var window = defaultWindow
         if parts.count == 2 {
             guard let seconds = Int(parts[1]), seconds > 0 else { return nil }
             window = seconds

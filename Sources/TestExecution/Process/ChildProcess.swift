@@ -80,11 +80,12 @@ public enum ChildProcess {
     }
 
     /// Runs `command` to its end (or its timeout, or the task's cancellation), capturing its
-    /// output into `capture`. `started` is called with the pid as soon as the process exists.
+    /// output into `capture`. `started` is called with the pid (the group's id too) as soon as the
+    /// process exists and its output is being read; the run is waited for once it returns, so what
+    /// it records about the group is recorded before the run can end.
     public static func run(_ command: Command, capture: OutputCapture,
-                           started: @Sendable (pid_t) -> Void = { _ in }) async throws(SpawnError) -> Outcome {
+                           started: @Sendable (pid_t) async -> Void = { _ in }) async throws(SpawnError) -> Outcome {
         let (pid, readEnd) = try spawn(command)
-        started(pid)
         let flags = Flags()
         let readerDone = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
@@ -108,6 +109,7 @@ public enum ChildProcess {
             flags.timedOut.store(true, ordering: .sequentiallyConsistent)
             stop(pid, flags)
         }
+        await started(pid)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
                 Thread.detachNewThread {

@@ -14,10 +14,11 @@ final class FaultServer: Sendable {
     let process: Subprocess
     private let nextID = Mutex(1)
 
-    /// Starts the server on `database` (`prefix`, e.g. `setpriv …`, runs it under another user).
-    init(in directory: String, database: String, prefix: [String] = []) async throws {
+    /// Starts the server on `database` (`prefix`, e.g. `setpriv …`, runs it under another user;
+    /// `arguments` follow the database, e.g. `--config`).
+    init(in directory: String, database: String, prefix: [String] = [], arguments: [String] = []) async throws {
         try Paths.requireServer()
-        let command = prefix + [Paths.server, "serve", "--database", database]
+        let command = prefix + [Paths.server, "serve", "--database", database] + arguments
         process = try Subprocess(command[0], Array(command.dropFirst()), environment: childEnvironment(directory))
         _ = try await send(initializeRequest(0, version: "2025-06-18"))
         _ = await process.send(initializedNotification.line + "\n")

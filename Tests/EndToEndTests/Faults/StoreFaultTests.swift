@@ -253,7 +253,7 @@ struct StoreFaultTests {
         }
     }
 
-    @Test("an import killed with SIGKILL while the server serves: the server answers the previous data and writes again")
+    @Test("an import killed with SIGKILL while the server serves: the server answers the previous data and writes again; the next import works")
     func importKilledWhileServing() async throws {
         try await withTemporaryDirectory { dir in
             let database = try await demoDatabase(in: dir)
@@ -278,6 +278,13 @@ struct StoreFaultTests {
             try await Self.expectWriteWorks(server)
             let search = try await server.call("get_inventory", ["search": "BIG-1"])
             #expect(search.content["items"]?.arrayValue?.isEmpty == true, "\(search.content.line)")
+            // The next import, after the killed one, goes through.
+            let small = #"{"items": [{"sku": "SMALL-1", "name": "Small", "category": "Tools", "price": 1}], "sales": []}"#
+            try Data(small.utf8).write(to: URL(fileURLWithPath: dir + "/small.json"))
+            let next = try await runCommand(in: dir, ["import", dir + "/small.json", "--database", database])
+            #expect(next.exit.termination == .exited(0), "\(next.stderr)")
+            let imported = try await server.call("get_inventory", ["search": "SMALL-1"])
+            #expect(imported.content["items"]?.arrayValue?.count == 1, "\(imported.content.line)")
             await server.stop()
         }
     }
