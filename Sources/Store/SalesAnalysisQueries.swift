@@ -5,30 +5,34 @@
 ///   agree with each other even while another connection writes.
 /// - Figures are exact integers: pence as stored, quantities (REAL) as thousandths rounded once
 ///   per line.
-/// - The sale-level groupings (charge code, status, periods) read the kept hourly totals of
-///   migration 3 (see ``SalesHourTotals``) for whole UTC hours and the rows only for the partial
-///   hours at the ends of the range and of each period, so a year costs O(hours), not O(sales).
-///   The line-level groupings (item, category) read the lines of the matching earning sales.
+/// - Every grouping reads the kept totals of migration 3 (``KeptSalesTotals``) for the whole UTC
+///   months, days and hours of the range and of each period, and the rows only for what is left
+///   (see ``SalesTotalsReader``): a year costs about twelve months per key plus the edges, not
+///   O(sales). With a charge code filter, item and category read the rows (their totals have no code).
 public enum SalesAnalysisQueries {
     /// The analysis `query` asks for, read from one of `store`'s readers.
     public static func analysis(_ query: SalesAnalysisQuery, in store: Store) async throws(StoreError) -> SalesAnalysis {
         try await store.read { db throws(StoreError) in try analysis(query, on: db) }
     }
 
-    /// The analysis `query` asks for, on `db` (inside its own read transaction unless one is open).
+    /// The analysis `query` asks for, on `db`, which the caller keeps in one read transaction.
     public static func analysis(_ query: SalesAnalysisQuery, on db: isolated SQLiteConnection) throws(StoreError) -> SalesAnalysis {
         var result = SalesAnalysis()
         if let from = query.from, let to = query.to, from >= to { return result }
         result.extent = try extent(query, on: db)
+        let reader = try SalesTotalsReader(query, on: db)
         switch query.grouping {
         case .chargeCode, .status:
-            result.groups = try SalesHourTotals.groups(query, on: db)
+            result.groups = try reader.groups(on: db)
             result.totals = result.groups.reduce(SalesFigures()) { $0 + $1.figures }
         case .periods(let boundaries):
-            result.periods = try SalesHourTotals.periods(query, boundaries: boundaries, on: db)
+            result.periods = try reader.periods(cuts: boundaries.map { min(max($0, query.from ?? .min), query.to ?? .max) }, on: db)
             result.totals = result.periods.reduce(SalesFigures(), +)
         case .item, .category:
-            (result.groups, result.totals) = try lineGroups(query, on: db)
+            result.groups = try reader.lineGroups(on: db)
+            result.totals = result.groups.reduce(SalesFigures()) { $0 + $1.figures }
+            result.totals.count = query.chargeCode == nil ? try reader.linedEarningSales(on: db)
+                : try reader.linedEarningSalesFromRows(on: db)
         }
         return result
     }
@@ -49,7 +53,7 @@ public enum SalesAnalysisQueries {
             conditions.append("s.created_at >= ?")
             bindings.append(.text(UTCTime.format(UTCTime.clamp(from))))
         }
-        if let to {
+        if let to, to <= UTCTime.latest {  // beyond the last storable second: no upper bound
             conditions.append("s.created_at < ?")
             bindings.append(.text(UTCTime.format(UTCTime.clamp(to))))
         }
@@ -67,35 +71,6 @@ public enum SalesAnalysisQueries {
         guard let first = row[0].stringValue.flatMap(UTCTime.parseStored),
               let last = row[1].stringValue.flatMap(UTCTime.parseStored) else { return nil }
         return (first, last)
-    }
-
-    /// Per item or per category, over the lines of the matching earning sales, and their totals.
-    private static func lineGroups(_ query: SalesAnalysisQuery,
-                                   on db: isolated SQLiteConnection) throws(StoreError) -> ([SalesGroup], SalesFigures) {
-        let filter = filters(query, from: query.from, to: query.to)
-        let lines = "FROM sales s JOIN sale_items si ON si.sale_id = s.id "
-            + "WHERE \(filter.sql) AND s.status IN ('completed', 'paid')"
-        let sums = "COUNT(DISTINCT si.sale_id), COALESCE(SUM(si.total_with_vat), 0), COALESCE(SUM(si.vat_amount), 0), "
-            + "COALESCE(SUM(\(Migrations.thousandths("si.quantity"))), 0)"
-        let sql: String
-        if query.grouping == .item {
-            sql = "SELECT COALESCE(CAST(g.k AS TEXT), ''), COALESCE(i.name, g.name), g.n, g.revenue, g.vat, g.quantity "
-                + "FROM (SELECT si.item_id AS k, MAX(si.item_name) AS name, COUNT(DISTINCT si.sale_id) AS n, "
-                + "SUM(si.total_with_vat) AS revenue, SUM(si.vat_amount) AS vat, "
-                + "SUM(\(Migrations.thousandths("si.quantity"))) AS quantity \(lines) GROUP BY si.item_id) g "
-                + "LEFT JOIN items i ON i.id = g.k"
-        } else {
-            sql = "SELECT COALESCE(c.name, ''), COALESCE(c.name, ''), \(sums) FROM sales s JOIN sale_items si ON si.sale_id = s.id "
-                + "LEFT JOIN items i ON i.id = si.item_id LEFT JOIN categories c ON c.id = i.category_id "
-                + "WHERE \(filter.sql) AND s.status IN ('completed', 'paid') GROUP BY 1"
-        }
-        var groups: [SalesGroup] = []
-        for row in try db.query(sql, filter.bindings) {
-            guard row.count == 6, let key = row[0].stringValue, let label = row[1].stringValue else { throw shape("sales groups") }
-            groups.append(SalesGroup(key: key, label: label, figures: try figures(row[2...])))
-        }
-        guard let totals = try db.query("SELECT \(sums) \(lines)", filter.bindings).first else { throw shape("line totals") }
-        return (groups, try figures(totals[...]))
     }
 
     /// Four integer columns: count, revenue, VAT, quantity.

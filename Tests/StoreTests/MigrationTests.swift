@@ -5,14 +5,17 @@ import Testing
 @Suite("Schema migrations")
 struct MigrationTests {
     /// Tables migrations 2 and 3 add.
-    static let totalsTables = ["sales_code_day_totals", "sales_code_hour_totals", "sales_day_totals", "sales_hour_totals"]
+    static let totalsTables = ["analysis_category_days", "analysis_category_months", "analysis_code_days",
+                               "analysis_code_months", "analysis_days", "analysis_dirty_days", "analysis_hours",
+                               "analysis_item_days", "analysis_item_months", "analysis_months", "analysis_state",
+                               "sales_code_day_totals", "sales_day_totals"]
     /// Indexes migrations 2 and 3 add.
-    static let totalsIndexes = ["idx_items_name_id", "idx_sales_code_created_totals", "idx_sales_code_hour_totals_hour",
+    static let totalsIndexes = ["idx_analysis_code_days_code", "idx_items_name_id", "idx_sales_code_created_totals",
                                 "idx_sales_created_totals"]
     /// Triggers migrations 2 and 3 add.
-    static let totalsTriggers = ["sale_items_hour_totals_after_delete", "sale_items_hour_totals_after_insert",
-                                 "sale_items_hour_totals_after_update", "sales_hour_totals_after_delete",
-                                 "sales_hour_totals_after_insert", "sales_hour_totals_after_update",
+    static let totalsTriggers = ["analysis_items_delete", "analysis_items_insert", "analysis_items_move",
+                                 "analysis_lines_delete", "analysis_lines_insert", "analysis_lines_update",
+                                 "analysis_sales_delete", "analysis_sales_insert", "analysis_sales_update",
                                  "sales_totals_after_delete", "sales_totals_after_insert", "sales_totals_after_update"]
 
     @Test("a fresh file gets every version, the benchmark harness's tables and indexes and the sales totals")
