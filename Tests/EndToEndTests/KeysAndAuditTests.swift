@@ -93,7 +93,7 @@ private func auditLines(_ path: String) -> [JSONValue] {
             // /mcp: tools/list shows only the key's tools; calling another is MCP_FORBIDDEN.
             #expect(await listedTools(port, key: readerKey) == ["get_status", "get_sales", "analyze_sales", "get_inventory", "analyze_inventory", "get_charge_codes"])
             #expect(await listedTools(port, key: runnerKey) == ["run_tests", "get_test_result"])
-            #expect(await listedTools(port, key: plaintextKey).count == 7)
+            #expect(await listedTools(port, key: plaintextKey).count == 8)
             let forbidden = await call(port, "POST", "/mcp", key: runnerKey,
                                        body: statelessRequest(7, "tools/call", ["name": "get_sales", "arguments": ["limit": 1]]).line,
                                        mcpMethod: "tools/call", mcpName: "get_sales")
