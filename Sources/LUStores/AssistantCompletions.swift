@@ -5,17 +5,16 @@ import Store
 /// The completers of prompt arguments and template variables. Each returns every match, best
 /// first; the engine sends the first 100 with `total` and `hasMore`. A failed read offers nothing.
 enum AssistantCompletions {
-    /// Sales read to find charge codes in use.
-    static let chargeCodeSample = 500
     /// Past days offered after `today` and `yesterday`.
     static let recentDays = 30
 
-    /// Charge codes of the latest sales that start with the typed text (ignoring case), sorted.
+    /// Every charge code (not only those of recent sales) starting with the typed text, ignoring
+    /// case, by code.
     static func chargeCodes(_ content: AssistantContent) -> Completer {
         { typed, _, _ in
-            guard let page = try? await content.source.salesPage(SalesQuery(limit: chargeCodeSample)) else { return [] }
-            let codes = Set(page.sales.map(\.chargeCode)).filter { $0.lowercased().hasPrefix(typed.lowercased()) }
-            return codes.sorted()
+            guard let codes = try? await content.source.chargeCodes() else { return [] }
+            let prefix = typed.lowercased()
+            return codes.map(\.code).filter { $0.lowercased().hasPrefix(prefix) }
         }
     }
 

@@ -3,16 +3,20 @@ import Store
 
 /// The Markdown reports served as resources: one day's sales and the items low on stock.
 ///
-/// Guarantees: money is exact (summed in pence, printed as pounds with two decimals); every figure
-/// comes from one listing of the day's sales (or of the low-stock items), read through the data
-/// source like `get_sales` and `get_inventory`.
+/// Guarantees: money is exact (summed in pence, printed as pounds with two decimals); the daily
+/// figures come from one listing of the day's sales, its top items from the data source's sales
+/// analysis by item (as `analyze_sales` answers), the low-stock figures from one listing of the
+/// items, read through the data source like `get_sales` and `get_inventory`.
 extension AssistantContent {
     /// Most sales one daily report reads; a busier day says its figures cover the newest ones.
     static let reportSalesLimit = 20_000
     /// Most items the low-stock report lists (its counts cover them all).
     static let lowStockListed = 200
+    /// Items the daily report lists by revenue.
+    static let topItemsListed = 10
 
-    /// The report of local day `day`: totals, paid and refunded sales, and the charge codes by revenue.
+    /// The report of local day `day`: totals, paid and refunded sales, the charge codes by revenue,
+    /// and the items that earned most (the same figures as `analyze_sales` grouped by item).
     func salesReport(day: Int64) async throws -> String {
         let range = calendar.range(ofDay: day)
         var sales: [SaleRecord] = []
@@ -80,7 +84,29 @@ extension AssistantContent {
                              + "| \(figures.refunded) (\(Self.pounds(figures.refundedPence))) |")
             }
         }
+        lines += ["", "## Top items", ""] + (try await topItems(from: range.start, to: range.end))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The table of the items that earned most in `[from, to)`, largest revenue first (ties by item
+    /// number), from the data source's analysis by item: lines of completed and paid sales.
+    private func topItems(from: Int64, to: Int64) async throws -> [String] {
+        let analysis = try await read("analysing sales") {
+            try await source.salesAnalysis(SalesAnalysisQuery(grouping: .item, from: from, to: to))
+        }
+        guard !analysis.groups.isEmpty else { return ["No item earned anything on this day."] }
+        var groups = analysis.groups.map { SalesLedger.presented($0, .item) }
+        SalesLedger.sort(&groups, by: .revenue)
+        var lines = ["| item | sales | quantity | revenue | VAT |", "| --- | ---: | ---: | ---: | ---: |"]
+        for group in groups.prefix(Self.topItemsListed) {
+            let quantity = Self.quantity(Double(group.figures.quantityThousandths) / 1000)
+            lines.append("| \(Self.cell(group.label)) (\(group.key)) | \(group.figures.count) | \(quantity) "
+                         + "| \(Self.pounds(group.figures.revenuePence)) | \(Self.pounds(group.figures.vatPence)) |")
+        }
+        if groups.count > Self.topItemsListed {
+            lines += ["", "\(groups.count - Self.topItemsListed) more items sold; get them with analyze_sales grouped by item."]
+        }
+        return lines
     }
 
     /// The items below their minimum stock, largest shortfall first.

@@ -11,6 +11,7 @@ public enum LUStoresTools {
     public static func registry(monitor: StatusMonitor, ledger: SalesLedger, catalog: InventoryCatalog,
                                 testRunner: TestRunner) -> ToolRegistry {
         ToolRegistry([GetStatusTool.make(monitor: monitor), GetSalesTool.make(ledger: ledger),
+                      AnalyzeSalesTool.make(ledger: ledger),
                       GetInventoryTool.make(catalog: catalog), RunTestsTool.make(runner: testRunner),
                       GetTestResultTool.make(runner: testRunner),
                       AnalyzeInventoryTool.make(catalog: catalog), GetChargeCodesTool.make(ledger: ledger)],

@@ -31,6 +31,14 @@ public struct SalesArguments: Sendable, Equatable {
         page = try reader.integer("page")
         limit = Int(try reader.integer("limit"))
         var query = SalesQuery(offset: (page - 1) * Int64(limit), limit: limit)
+        try Self.readFilters(reader, into: &query, calendar: calendar, now: now)
+        self.query = query
+    }
+
+    /// Reads the filters `charge_code`, `status`, `date`, `from` and `to` (shared with
+    /// `analyze_sales`, whose schema declares them the same way) into `query`.
+    static func readFilters(_ reader: ArgumentReader, into query: inout SalesQuery, calendar: ZonedCalendar,
+                            now: Date) throws(ToolError) {
         query.chargeCode = try reader.string("charge_code")
         query.status = try reader.choice("status", as: SalesQuery.Status.self)
         if let date = try reader.string("date") {
@@ -47,7 +55,6 @@ public struct SalesArguments: Sendable, Equatable {
         if let to = try Self.instant(reader, "to", calendar: calendar) {
             query.to = min(query.to ?? to, to)
         }
-        self.query = query
     }
 
     /// `from`/`to`: `YYYY-MM-DD` (the first instant of that day in the zone) or an ISO 8601 time

@@ -11,6 +11,12 @@ public enum SchemaLibrary {
     public static let getSalesInput = load(PackageResources.get_sales_input_schema_json, "get_sales.input.schema.json")
     /// The output schema of `get_sales`.
     public static let getSalesOutput = load(PackageResources.get_sales_output_schema_json, "get_sales.output.schema.json")
+    /// The input schema of `analyze_sales`.
+    public static let analyzeSalesInput = load(PackageResources.analyze_sales_input_schema_json,
+                                               "analyze_sales.input.schema.json")
+    /// The output schema of `analyze_sales`.
+    public static let analyzeSalesOutput = load(PackageResources.analyze_sales_output_schema_json,
+                                                "analyze_sales.output.schema.json")
     /// The input schema of `get_inventory`.
     public static let getInventoryInput = load(PackageResources.get_inventory_input_schema_json,
                                                "get_inventory.input.schema.json")
@@ -52,6 +58,7 @@ public enum SchemaLibrary {
          "import.schema.json": importFormat, "error.schema.json": error, "config.schema.json": configuration,
          "run_tests.input.schema.json": runTestsInput, "run_tests.output.schema.json": runTestsOutput,
          "get_test_result.input.schema.json": getTestResultInput, "get_test_result.output.schema.json": getTestResultOutput,
+         "analyze_sales.input.schema.json": analyzeSalesInput, "analyze_sales.output.schema.json": analyzeSalesOutput,
          "analyze_inventory.input.schema.json": analyzeInventoryInput, "analyze_inventory.output.schema.json": analyzeInventoryOutput,
          "get_charge_codes.input.schema.json": getChargeCodesInput, "get_charge_codes.output.schema.json": getChargeCodesOutput]
     }

@@ -58,6 +58,14 @@ final class PGRows {
         return value
     }
 
+    /// A `numeric` quantity as exact thousandths; refuses (throws) a value with a nonzero fourth decimal.
+    func thousandths(_ row: Int, _ column: Int) throws(PostgresError) -> Int64 {
+        guard !isNull(row, column), let value = Self.scaled(bytes(row, column), scale: 3) else {
+            throw failure(column, "a quantity in thousandths")
+        }
+        return value
+    }
+
     /// A `numeric` quantity or rate as the nearest `Double` (whose shortest form is the decimal).
     func double(_ row: Int, _ column: Int) throws(PostgresError) -> Double {
         guard !isNull(row, column) else { throw failure(column, "a number") }

@@ -38,6 +38,15 @@ public final class PostgresDataSource: DataSource {
         }
     }
 
+    /// The analysis `query` asks for, by the same contract as ``salesPage(_:)``, in one read-only
+    /// transaction; sums are exact in `numeric`.
+    public func salesAnalysis(_ query: SalesAnalysisQuery) async throws(PostgresError) -> SalesAnalysis {
+        let statements = PostgresQueries.analysis(query)
+        return try await pool.withConnection { connection throws(PostgresError) in
+            try PostgresQueries.analysisResult(try connection.transaction(statements), grouping: query.grouping)
+        }
+    }
+
     /// The items matching `filter` by `name, id`, with the figures of every match (stock value
     /// summed exactly in `numeric` and rounded once) and every category name.
     public func inventoryPage(_ filter: InventoryFilter, offset: Int64, limit: Int) async throws(PostgresError) -> InventoryPage {

@@ -16,6 +16,9 @@ public protocol DataSource: Sendable {
     /// The items matching `filter`, `limit` of them after `offset` (by name, then id), with the
     /// figures of every match and every category name.
     func inventoryPage(_ filter: InventoryFilter, offset: Int64, limit: Int) async throws -> InventoryPage
+    /// The figures of the sales `query` matches, grouped as it asks (see ``SalesAnalysisQuery`` for
+    /// what each figure counts), with the totals and extent of the whole filtered set.
+    func salesAnalysis(_ query: SalesAnalysisQuery) async throws -> SalesAnalysis
     /// Every charge code, by code (byte order), with its validity as days.
     func chargeCodes() async throws -> [ChargeCodeRecord]
 }

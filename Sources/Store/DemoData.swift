@@ -136,7 +136,10 @@ public enum DemoData {
             let outcome: Result<DemoDataSummary, any Error>
             do {
                 outcome = .success(try await writer.transaction { db in
-                    try DemoWriter(options: options, schedule: plan, progress: progress).write(on: db)
+                    try KeptSalesTotals.beginBatch(on: db)
+                    let summary = try DemoWriter(options: options, schedule: plan, progress: progress).write(on: db)
+                    try KeptSalesTotals.finishBatch(on: db)
+                    return summary
                 })
             } catch {
                 outcome = .failure(error)

@@ -40,7 +40,10 @@ public enum ImportWriter {
         do {
             return try await store.writer.transaction { db in
                 var writer = Session(stamp: UTCTime.format(now))
-                return try writer.write(batch, progress: progress, on: db)
+                try KeptSalesTotals.beginBatch(on: db)
+                let summary = try writer.write(batch, progress: progress, on: db)
+                try KeptSalesTotals.finishBatch(on: db)
+                return summary
             }
         } catch let error as ImportError {
             throw .invalid(error)

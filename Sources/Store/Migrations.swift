@@ -5,12 +5,14 @@
 /// identical), so a database that script generated, which records version 1, is already current.
 /// Released migrations are never edited; a schema change is a new migration appended to `all`.
 /// Migration 2 (see `Migrations+SalesTotals.swift`) adds the sales totals and covering indexes the
-/// data tools need; it is applied to such databases when they are opened.
+/// data tools need; it is applied to such databases when they are opened. Migration 3 (see
+/// `Migrations+SalesAnalysisTotals.swift`) adds the kept totals of `analyze_sales`.
 public enum Migrations {
     /// Every migration this build knows, versions 1, 2, … in order.
     public static let all: [Migration] = [
         Migration(version: 1, description: "initial LUStores schema", sql: initialSchema),
         Migration(version: 2, description: "sales totals and covering indexes", sql: salesTotalsSchema),
+        Migration(version: 3, description: "kept sales totals for the analysis", sql: salesAnalysisTotalsSchema),
     ]
 
     /// The schema version a database has once every migration in `all` has been applied.

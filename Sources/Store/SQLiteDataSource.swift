@@ -32,6 +32,11 @@ public final class SQLiteDataSource: DataSource {
         try await SalesQueries.page(query, in: store)
     }
 
+    /// The analysis `query` asks for, read in one read transaction (see ``SalesAnalysisQueries``).
+    public func salesAnalysis(_ query: SalesAnalysisQuery) async throws -> SalesAnalysis {
+        try await SalesAnalysisQueries.analysis(query, in: store)
+    }
+
     /// The items `filter` asks for, from the current snapshot (or SQL above the limit).
     public func inventoryPage(_ filter: InventoryFilter, offset: Int64, limit: Int) async throws -> InventoryPage {
         try await inventory.page(filter, offset: offset, limit: limit)

@@ -72,12 +72,21 @@ public final class Store: Sendable {
             throw .cannotOpen(path: path, message: "the file vanished as it was opened")
         }
         _ = try await Migrator.migrate(writer)
+        await settleKeptTotals(writer)
         var readers: [SQLiteConnection] = []
         for _ in 0..<max(1, readerCount) {
             readers.append(try SQLiteConnection(path: path, readOnly: true))
         }
         return Store(path: path, writer: writer, readers: readers, inlineReader: try InlineReader(path: path),
                      identity: identity)
+    }
+
+    /// Rebuilds the analysis totals of days other programs changed (see ``KeptSalesTotals``). A
+    /// failure (another writer holding the lock) changes nothing a client sees: readers take dirty
+    /// days from the rows, and the next batch or open settles them.
+    private static func settleKeptTotals(_ writer: SQLiteConnection) async {
+        guard let dirty = try? await writer.query("SELECT 1 FROM analysis_dirty_days LIMIT 1"), !dirty.isEmpty else { return }
+        _ = try? await writer.transaction { db in try KeptSalesTotals.settle(on: db) }
     }
 
     /// Folds a write-ahead log into the database file, for an orderly shutdown. The store keeps no

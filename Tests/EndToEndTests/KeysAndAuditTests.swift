@@ -91,9 +91,9 @@ private func auditLines(_ path: String) -> [JSONValue] {
                 }
             }
             // /mcp: tools/list shows only the key's tools; calling another is MCP_FORBIDDEN.
-            #expect(await listedTools(port, key: readerKey) == ["get_status", "get_sales", "get_inventory", "analyze_inventory", "get_charge_codes"])
+            #expect(await listedTools(port, key: readerKey) == ["get_status", "get_sales", "analyze_sales", "get_inventory", "analyze_inventory", "get_charge_codes"])
             #expect(await listedTools(port, key: runnerKey) == ["run_tests", "get_test_result"])
-            #expect(await listedTools(port, key: plaintextKey).count == 7)
+            #expect(await listedTools(port, key: plaintextKey).count == 8)
             let forbidden = await call(port, "POST", "/mcp", key: runnerKey,
                                        body: statelessRequest(7, "tools/call", ["name": "get_sales", "arguments": ["limit": 1]]).line,
                                        mcpMethod: "tools/call", mcpName: "get_sales")
@@ -177,7 +177,7 @@ private func auditLines(_ path: String) -> [JSONValue] {
                                                environment: ["LUSTORES_AUDIT_LOG": audit])
             let answers = responsesByID(expectJSONLines(readOnly.stdout))
             let names = answers["1"]?.first?["result"]?["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-            #expect(names == ["get_status", "get_sales", "get_inventory", "get_test_result", "analyze_inventory", "get_charge_codes"])
+            #expect(names == ["get_status", "get_sales", "analyze_sales", "get_inventory", "get_test_result", "analyze_inventory", "get_charge_codes"])
             #expect(answers["2"]?.first?["error"] != nil, "run_tests is an unknown tool")
             #expect(auditLines(audit).isEmpty, "get_status over stdio is not audited; run_tests never ran")
 
@@ -195,7 +195,7 @@ private func auditLines(_ path: String) -> [JSONValue] {
             let rest = await call(server.port, "POST", "/api/mcp/test", key: key, body: #"{"test_type":"system"}"#)
             #expect(statusCode(rest) == 404)
             #expect(answerBody(rest)?["error"]?["code"]?.stringValue == "MCP_NOT_FOUND")
-            #expect(await listedTools(server.port, key: key) == ["get_status", "get_sales", "get_inventory", "get_test_result", "analyze_inventory", "get_charge_codes"])
+            #expect(await listedTools(server.port, key: key) == ["get_status", "get_sales", "analyze_sales", "get_inventory", "get_test_result", "analyze_inventory", "get_charge_codes"])
             server.terminate()
             #expect(try await server.finish().0 == 0)
         }

@@ -211,5 +211,5 @@ func expectJSONLines(_ stdout: [UInt8], sourceLocation: SourceLocation = #_sourc
 }
 
 /// The tools `tools/list` must show, in order: one list for every test that checks it.
-let expectedToolNames = ["get_status", "get_sales", "get_inventory", "run_tests", "get_test_result", "analyze_inventory",
-                         "get_charge_codes"]
+let expectedToolNames = ["get_status", "get_sales", "analyze_sales", "get_inventory", "run_tests", "get_test_result",
+                         "analyze_inventory", "get_charge_codes"]

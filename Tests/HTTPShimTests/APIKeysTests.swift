@@ -97,7 +97,8 @@ import HTTPServerTesting
         for (tool, scope) in expected { #expect(APIKeyScope.required(tool: tool) == scope, "\(tool)") }
         #expect(Dictionary(uniqueKeysWithValues: RESTRoute.all.map { ($0.path, $0.scope) })
                 == ["/api/mcp/status": .status, "/api/mcp/test": .testsRun, "/api/mcp/test/{execution_id}": .testsRead,
-                    "/api/mcp/sales": .data, "/api/mcp/inventory": .data, "/api/mcp/inventory/analysis": .data,
+                    "/api/mcp/sales": .data, "/api/mcp/sales/analysis": .data, "/api/mcp/inventory": .data,
+                    "/api/mcp/inventory/analysis": .data,
                     "/api/mcp/charge-codes": .data])
         #expect(APIKeyScope.parseList("status,data,status") == .success([.status, .data]))
         #expect(APIKeyScope.parseList("data,") == .failure(.init(name: "")))

@@ -53,6 +53,7 @@ struct OpenAPIDocument {
         // The bodies and the run_tests request are the tools' own schemas, verbatim.
         for (component, file) in [("RunTestsArguments", "run_tests.input.schema.json"), ("RunTestsResult", "run_tests.output.schema.json"),
                                   ("TestResult", "get_test_result.output.schema.json"), ("SalesResult", "get_sales.output.schema.json"),
+                                  ("SalesAnalysisResult", "analyze_sales.output.schema.json"),
                                   ("InventoryResult", "get_inventory.output.schema.json"),
                                   ("InventoryAnalysisResult", "analyze_inventory.output.schema.json"),
                                   ("ChargeCodesResult", "get_charge_codes.output.schema.json")] {
@@ -121,6 +122,8 @@ struct OpenAPIDocument {
             ("GET", "/api/mcp/test/{execution_id}", "/api/mcp/test/test_1", "", []),
             ("GET", "/api/mcp/test/{execution_id}", "/api/mcp/test/zzz", "", []),
             ("GET", "/api/mcp/sales", "/api/mcp/sales?limit=0", "", []),
+            ("GET", "/api/mcp/sales/analysis", "/api/mcp/sales/analysis?group_by=month&sort=count", "", []),
+            ("GET", "/api/mcp/sales/analysis", "/api/mcp/sales/analysis?group_by=year", "", []),
             ("GET", "/api/mcp/inventory", "/api/mcp/inventory?low_stock=maybe", "", []),
             ("GET", "/api/mcp/inventory/analysis", "/api/mcp/inventory/analysis?group_by=location&limit=3", "", []),
             ("GET", "/api/mcp/inventory/analysis", "/api/mcp/inventory/analysis?group_by=shelf", "", []),

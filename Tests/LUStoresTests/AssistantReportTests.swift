@@ -43,8 +43,16 @@ import Testing
                         + "| \(back.count) (\(AssistantContent.pounds(back.map(\.total).reduce(0, +)))) |"
                     #expect(report.contains(row), "\(row) missing from\n\(report)")
                 }
+                // Top items: every fixture line is one Acetone at £12.00 with £2.00 VAT; only the lines of
+                // earning sales count.
+                let lines = earning.map(\.lines).reduce(0, +)
+                let topItem = "| Acetone (item_001) | \(earning.filter { $0.lines > 0 }.count) | \(lines) "
+                    + "| \(AssistantContent.pounds(Int64(lines) * 1200)) | \(AssistantContent.pounds(Int64(lines) * 200)) |"
+                #expect(report.contains("## Top items\n\n| item | sales | quantity | revenue | VAT |"), "\(report)")
+                #expect(report.contains(topItem), "\(topItem) missing from\n\(report)")
                 let empty = try await content.salesReport(day: try #require(UTCTime.parseDay("2025-01-01")))
                 #expect(empty.contains("No sales on this day."))
+                #expect(empty.contains("No item earned anything on this day."))
             }
         }
     }
@@ -60,6 +68,63 @@ import Testing
                 let positions = short.map { item in report.range(of: "| \(item.sku) |")?.lowerBound }
                 #expect(positions.allSatisfy { $0 != nil }, "\(report)")
                 #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
+            }
+        }
+    }
+
+    @Test("top items: largest revenue first, ten of them, the rest counted")
+    func topItemsAreRankedByRevenue() async throws {
+        try await DataFixture.withStore { store in
+            // Twelve items; item n sells n units at £1.00 on 2025-06-10, plus a refunded sale of item 1
+            // worth £100 that must not count.
+            try await store.writer.transaction { db in
+                try db.run("INSERT INTO charge_codes (code, title) VALUES ('DEPT001', 'Chemistry')")
+                try db.run("INSERT INTO categories (id, name) VALUES (1, 'Chemicals')")
+                for n in 1...12 {
+                    try db.run("INSERT INTO items (id, sku, name, category_id, price, current_stock, minimum_stock, unit, updated_at) "
+                               + "VALUES (?, ?, ?, 1, 100, 10, 1, 'each', '2025-06-01T00:00:00Z')",
+                               [.integer(Int64(n)), .text("SKU-\(n)"), .text("Item \(n)")])
+                }
+                for n in 1...13 {
+                    let item = n == 13 ? 1 : n
+                    let pence = n == 13 ? 10_000 : Int64(n) * 100
+                    try db.run("INSERT INTO sales (id, sale_id, charge_code, subtotal_amount, vat_amount, total_amount, status, is_paid, "
+                               + "created_at) VALUES (?, ?, 'DEPT001', ?, 0, ?, ?, 1, '2025-06-10T10:00:00Z')",
+                               [.integer(Int64(n)), .text("S\(n)"), .integer(pence), .integer(pence), .text(n == 13 ? "refunded" : "completed")])
+                    try db.run("INSERT INTO sale_items (sale_id, item_id, item_name, item_sku, unit_price, vat_rate, quantity, subtotal, "
+                               + "vat_amount, total_with_vat) VALUES (?, ?, 'x', 'x', 100, 0, ?, ?, 0, ?)",
+                               [.integer(Int64(n)), .integer(Int64(item)), .real(Double(pence / 100)), .integer(pence), .integer(pence)])
+                }
+            }
+            try await Self.withContent(try SQLiteDataSource(store: store)) { content in
+                let report = try await content.salesReport(day: try #require(UTCTime.parseDay("2025-06-10")))
+                let rows = (3...12).reversed().map { n in
+                    "| Item \(n) (item_\(n < 10 ? "00" : "0")\(n)) | 1 | \(n) | \(AssistantContent.pounds(Int64(n) * 100)) | £0.00 |"
+                }
+                let table = "| item | sales | quantity | revenue | VAT |\n| --- | ---: | ---: | ---: | ---: |\n" + rows.joined(separator: "\n")
+                #expect(report.contains(table + "\n\n2 more items sold"), "\(report)")
+            }
+        }
+    }
+
+    @Test("charge code completions come from every charge code, not only recent sales: prefix, any case, by code")
+    func chargeCodeCompletions() async throws {
+        try await DataFixture.withStore { store in
+            try await store.writer.transaction { db in
+                for n in 1...150 {
+                    try db.run("INSERT INTO charge_codes (code, title) VALUES (?, 'Dept')", [.text("DEPT" + String(1000 + n).dropFirst())])
+                }
+                try db.run("INSERT INTO charge_codes (code, title) VALUES ('chem-9', 'Chemistry')")
+            }
+            try await Self.withContent(try SQLiteDataSource(store: store)) { content in
+                let complete = AssistantCompletions.chargeCodes(content)
+                let context = RequestContext(revision: .latestHandshake)
+                let dept1 = await complete("dept1", [:], context)
+                #expect(dept1 == (100...150).map { "DEPT\($0)" })
+                let all = await complete("", [:], context)
+                #expect(all.count == 151 && all.first == "DEPT001" && all.last == "chem-9")
+                #expect(await complete("CHEM", [:], context) == ["chem-9"])
+                #expect(await complete("x", [:], context).isEmpty)
             }
         }
     }

@@ -14,11 +14,16 @@ struct PostgresSourceFactory: DataSourceFactory {
     private static let counter = Atomic<Int>(0)
 
     func withSource<T>(_ contents: FixtureContents, _ body: (any DataSource) async throws -> T) async throws -> T {
+        try await Self.withDatabase(Self.inserts(contents), body)
+    }
+
+    /// Runs `body` with a source over a fresh database holding the rows `inserts` write.
+    static func withDatabase<T>(_ inserts: [String], _ body: (any DataSource) async throws -> T) async throws -> T {
         let cluster = try TestCluster.shared.get()
         let name = "lus_fixture_\(ProcessInfo.processInfo.processIdentifier)_\(Self.counter.wrappingAdd(1, ordering: .relaxed).oldValue)"
         try cluster.psql("postgres", commands: ["CREATE DATABASE \(name)"])
         defer { try? cluster.psql("postgres", commands: ["DROP DATABASE IF EXISTS \(name) WITH (FORCE)"]) }
-        try cluster.psql(name, files: ["schema-drizzle.sql"], commands: Self.inserts(contents) + [
+        try cluster.psql(name, files: ["schema-drizzle.sql"], commands: inserts + [
             "GRANT SELECT ON categories, items, chargecodes, sales, sale_items TO \(TestCluster.reader)",
         ])
         let source = try PostgresDataSource(settings: PostgresSettings(conninfo: cluster.readerURL(name), poolSize: 2))

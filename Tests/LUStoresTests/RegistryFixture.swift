@@ -13,5 +13,5 @@ func fullRegistry(_ store: Store, catalog: InventoryCatalog? = nil, runner: Test
 }
 
 /// Every tool, in the order `tools/list` shows them.
-let allToolNames = ["get_status", "get_sales", "get_inventory", "run_tests", "get_test_result", "analyze_inventory",
-                    "get_charge_codes"]
+let allToolNames = ["get_status", "get_sales", "analyze_sales", "get_inventory", "run_tests", "get_test_result",
+                    "analyze_inventory", "get_charge_codes"]

@@ -4,23 +4,31 @@ import Testing
 
 @Suite("Schema migrations")
 struct MigrationTests {
-    /// Tables migration 2 adds.
-    static let totalsTables = ["sales_code_day_totals", "sales_day_totals"]
-    /// Indexes migration 2 adds.
-    static let totalsIndexes = ["idx_items_name_id", "idx_sales_code_created_totals", "idx_sales_created_totals"]
+    /// Tables migrations 2 and 3 add.
+    static let totalsTables = ["analysis_category_days", "analysis_category_months", "analysis_code_days",
+                               "analysis_code_months", "analysis_days", "analysis_dirty_days", "analysis_hours",
+                               "analysis_item_days", "analysis_item_months", "analysis_months", "analysis_state",
+                               "sales_code_day_totals", "sales_day_totals"]
+    /// Indexes migrations 2 and 3 add.
+    static let totalsIndexes = ["idx_analysis_code_days_code", "idx_items_name_id", "idx_sales_code_created_totals",
+                                "idx_sales_created_totals"]
+    /// Triggers migrations 2 and 3 add.
+    static let totalsTriggers = ["analysis_items_delete", "analysis_items_insert", "analysis_items_move",
+                                 "analysis_lines_delete", "analysis_lines_insert", "analysis_lines_update",
+                                 "analysis_sales_delete", "analysis_sales_insert", "analysis_sales_update",
+                                 "sales_totals_after_delete", "sales_totals_after_insert", "sales_totals_after_update"]
 
     @Test("a fresh file gets every version, the benchmark harness's tables and indexes and the sales totals")
     func freshDatabase() async throws {
         try await withTemporaryDirectory { dir in
             let store = try await Store.open(path: dir + "/store.sqlite")
-            #expect(try await store.schemaVersion() == 2)
+            #expect(try await store.schemaVersion() == 3)
             #expect(try await objectNames(store.writer, type: "table") == (BenchmarkKitSchema.tables + Self.totalsTables).sorted())
             #expect(try await objectNames(store.writer, type: "index")
                 == (BenchmarkKitSchema.indexNames + Self.totalsIndexes).sorted())
-            #expect(try await objectNames(store.writer, type: "trigger")
-                == ["sales_totals_after_delete", "sales_totals_after_insert", "sales_totals_after_update"])
+            #expect(try await objectNames(store.writer, type: "trigger") == Self.totalsTriggers)
             let rows = try await store.writer.query("SELECT version, applied_at FROM schema_version")
-            #expect(rows.count == 2)
+            #expect(rows.count == 3)
             #expect(rows.first?.first == .integer(1))
             let appliedAt = try #require(rows.first?.last?.stringValue)
             #expect(appliedAt.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/) != nil)
@@ -51,10 +59,11 @@ struct MigrationTests {
             #expect(try await Migrator.migrate(store.writer).isEmpty)
             let upgraded = try await schemaObjects(store.writer)
             #expect(objects.allSatisfy { upgraded.contains($0) })
-            #expect(upgraded.count == objects.count + Self.totalsTables.count + Self.totalsIndexes.count + 3)
+            #expect(upgraded.count == objects.count + Self.totalsTables.count + Self.totalsIndexes.count
+                + Self.totalsTriggers.count)
             let versions = try await store.writer.query("SELECT version, applied_at FROM schema_version ORDER BY version")
             #expect(versions.first == [.integer(1), .text(kitAppliedAt)])
-            #expect(versions.map { $0[0] } == [.integer(1), .integer(2)])
+            #expect(versions.map { $0[0] } == [.integer(1), .integer(2), .integer(3)])
             #expect(try await scalar(store.reader(), "SELECT count(*) FROM categories") == 1)
         }
     }
@@ -114,7 +123,7 @@ struct MigrationTests {
     @Test("the migration list runs 1, 2, 3, … and a list out of order is refused")
     func migrationListIsWellFormed() async throws {
         #expect(Migrations.all.map(\.version) == Array(1...Migrations.latestVersion))
-        #expect(Migrations.latestVersion == 2)
+        #expect(Migrations.latestVersion == 3)
         try await withTemporaryDirectory { dir in
             let db = try SQLiteConnection(path: dir + "/store.sqlite", readOnly: false)
             let skipping = [Migration(version: 2, description: "skips 1", sql: "SELECT 1")]

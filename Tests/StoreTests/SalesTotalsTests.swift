@@ -140,7 +140,7 @@ struct SalesTotalsTests {
             let db = try SQLiteConnection(path: path, readOnly: false)
             try await Self.insertSales(300, into: db, seed: 11)
             let store = try await Store.open(path: path)
-            #expect(try await store.schemaVersion() == 2)
+            #expect(try await store.schemaVersion() == Migrations.latestVersion)
             #expect(try await Self.maintainedTotals(store.writer) == Self.rebuiltTotals(store.writer))
             #expect(try await scalar(store.writer, "SELECT SUM(completed_count + refunded_count) FROM sales_day_totals") == 300)
         }

@@ -37,6 +37,8 @@ public struct RESTRoute: Sendable {
                   arguments: .query, followedAt: nil),
         RESTRoute(method: "GET", pattern: ["api", "mcp", "sales"], tool: "get_sales", successStatus: 200,
                   arguments: .query, followedAt: nil),
+        RESTRoute(method: "GET", pattern: ["api", "mcp", "sales", "analysis"], tool: "analyze_sales", successStatus: 200,
+                  arguments: .query, followedAt: nil),
         RESTRoute(method: "GET", pattern: ["api", "mcp", "inventory"], tool: "get_inventory", successStatus: 200,
                   arguments: .query, followedAt: nil),
         RESTRoute(method: "GET", pattern: ["api", "mcp", "inventory", "analysis"], tool: "analyze_inventory",

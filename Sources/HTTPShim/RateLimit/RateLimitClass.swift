@@ -14,7 +14,8 @@ public enum RateLimitClass: String, Sendable, CaseIterable {
     /// The one table of which class each tool counts against, over REST and `/mcp` alike.
     /// Tools not named here retrieve data.
     public static let byTool: [String: RateLimitClass] = ["get_status": .status, "run_tests": .testExecution,
-                                                          "analyze_inventory": .dataRetrieval, "get_charge_codes": .dataRetrieval]
+                                                          "analyze_sales": .dataRetrieval, "analyze_inventory": .dataRetrieval,
+                                                          "get_charge_codes": .dataRetrieval]
 
     /// The class a call of `tool` counts against.
     @Sendable public static func of(tool: String) -> RateLimitClass { byTool[tool] ?? .dataRetrieval }
