@@ -72,7 +72,8 @@ enum HTTPCommand {
         server.start()
         let shownHost = options.host.contains(":") ? "[\(options.host)]" : options.host
         LUStoresMCP.report("listening on http://\(shownHost):\(server.port)", prefix: false)
-        logger.info("HTTP shim: \(keys), limits status \(limits.status), test execution \(limits.testExecution), data retrieval \(limits.dataRetrieval); \(configuration.http.connectionLimits.maxConnectionsPerAddress) connections per client address")
+        logger.info("HTTP shim: \(keys), limits status \(limits.status), test execution \(limits.testExecution), data retrieval \(limits.dataRetrieval); \(configuration.http.connectionLimits.maxConnectionsPerAddress) connections per client address, "
+                    + "header timeout \(String(format: "%g", configuration.http.connectionLimits.headerTimeoutSeconds)) s")
         await server.waitUntilStopped()
         logger.info("stopped; all requests answered")
         _ = sources

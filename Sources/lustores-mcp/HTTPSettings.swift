@@ -17,11 +17,16 @@ struct HTTPSettings {
     /// Event loop threads: `LUSTORES_HTTP_EVENT_LOOPS`, clamped to 1…16 (default 2).
     var eventLoops = 2
     /// The HTTP server's bounds; `LUSTORES_HTTP_MAX_CONNECTIONS_PER_ADDRESS` over the file's
-    /// `max_connections_per_address` sets the per-address cap (default 256, at least 1).
+    /// `max_connections_per_address` sets the per-address cap (default 256, at least 1), and
+    /// `LUSTORES_HTTP_HEADER_TIMEOUT` over `header_timeout_seconds` the time a client has to send a
+    /// request's header section, from the accept for a connection's first (default 10 s).
     var connectionLimits = HTTPLimits()
     /// `LUSTORES_TRUSTED_PROXIES` (comma-separated) over the file's `trusted_proxies`: the
     /// reverse proxies whose `X-Forwarded-For` names the client.
     var trustedProxies = TrustedProxies.none
+
+    /// The longest header timeout accepted, in seconds: longer would let silent sockets hold slots.
+    static let maximumHeaderTimeoutSeconds = 3600.0
 
     static func load(variables: [String: String], file: JSONObject) throws(Configuration.Failure) -> HTTPSettings {
         var settings = HTTPSettings()
@@ -66,6 +71,18 @@ struct HTTPSettings {
             settings.trustedProxies = try TrustedProxies(proxies)
         } catch {
             throw Configuration.Failure(description: error.description)
+        }
+        if let seconds = file["header_timeout_seconds"]?.doubleValue {
+            guard seconds > 0, seconds <= maximumHeaderTimeoutSeconds else {
+                throw Configuration.Failure(description: "header_timeout_seconds must be above 0 and at most 3600, not \(seconds)")
+            }
+            settings.connectionLimits.headerTimeoutSeconds = seconds
+        }
+        if let text = variables["LUSTORES_HTTP_HEADER_TIMEOUT"], !text.isEmpty {
+            guard let seconds = Double(text), seconds > 0, seconds <= maximumHeaderTimeoutSeconds else {
+                throw Configuration.Failure(description: "LUSTORES_HTTP_HEADER_TIMEOUT must be seconds above 0 and at most 3600, not \(text)")
+            }
+            settings.connectionLimits.headerTimeoutSeconds = seconds
         }
         if let loops = variables["LUSTORES_HTTP_EVENT_LOOPS"].flatMap(Int.init) { settings.eventLoops = min(16, max(1, loops)) }
         return settings

@@ -35,6 +35,8 @@ final class EventLoop {
 
     private let server: HTTPListener
     private let channel: LoopChannel
+    /// This loop's place in ``HTTPListener/channels``: where it hands connections it has no room for.
+    private let index: Int
     private let epoll: Int32
     private var clients: [Int32: Client] = [:]
     private var byID: [UInt64: Int32] = [:]
@@ -52,6 +54,7 @@ final class EventLoop {
     init(server: HTTPListener, channel: LoopChannel) {
         self.server = server
         self.channel = channel
+        self.index = server.channels.firstIndex { $0 === channel } ?? 0
         self.epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         precondition(epoll >= 0, "epoll_create1 failed: \(errnoText())")
         register(channel.listener.descriptor, tag: Self.listenerTag, events: EPOLLIN.rawValue)
@@ -90,9 +93,10 @@ final class EventLoop {
         }
     }
 
-    /// Closes every remaining connection.
+    /// Closes every remaining connection, and any handed over since the loop stopped.
     func closeAll() {
         for descriptor in Array(clients.keys) { closeClient(descriptor) }
+        for arrival in channel.take().arrivals { refuse(arrival) }
         close(epoll)
     }
 
@@ -117,46 +121,71 @@ final class EventLoop {
                 return
             }
             let address = numericAddress(storage)
-            guard makeRoom(for: address) else {
-                refuse(descriptor)
-                continue
+            let limits = server.limits
+            let arrival = Arrival(descriptor: descriptor, address: address, acceptedAt: now,
+                                  needsAddressRoom: server.countConnection(from: address, 1) > limits.maxConnectionsPerAddress,
+                                  needsTotalRoom: server.openConnections.add(1, ordering: .relaxed).newValue > limits.maxConnections)
+            place(arrival, now: now)
+        }
+    }
+
+    /// Keeps both caps for a connection counted over one: closes this loop's most expendable
+    /// connection in the scope over its cap, if one of at most the pass's rank is here; else
+    /// hands the newcomer to the next loop. Every loop is asked for a silent victim before any is
+    /// asked for an idle one; when no loop has one of any rank, the newcomer is refused.
+    private func place(_ arriving: Arrival, now: Double) {
+        var arrival = arriving
+        let highest = HTTPConnection.EvictionRank.idleTrusted.rawValue
+        let loops = server.channels.count
+        while arrival.needsAddressRoom || arrival.needsTotalRoom {
+            if draining || arrival.victimRank > highest {
+                refuse(arrival)
+                return
             }
-            var one: Int32 = 1
-            setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let connection = HTTPConnection(limits: server.limits, refusals: server.refusals, openedAt: now)
-            let client = Client(descriptor: descriptor, id: nextID, connection: connection, address: address, now: now)
-            nextID += 1
-            clients[descriptor] = client
-            byID[client.id] = descriptor
-            client.interest = EPOLLIN.rawValue
-            register(descriptor, tag: UInt64(descriptor), events: client.interest)
+            // With one loop, every pass is asked of this one: ask for any rank at once.
+            let rank = loops == 1 ? highest : arrival.victimRank
+            if arrival.needsAddressRoom, evictOne(from: arrival.address, upTo: rank) {
+                // One of its own address gone is one fewer in all, too.
+                arrival.needsAddressRoom = false
+                arrival.needsTotalRoom = false
+            } else if !arrival.needsAddressRoom, evictOne(from: nil, upTo: rank) {
+                arrival.needsTotalRoom = false
+            } else {
+                arrival.loopsAsked += 1
+                if arrival.loopsAsked >= loops || loops == 1 {
+                    arrival.loopsAsked = 0
+                    arrival.victimRank = loops == 1 ? highest + 1 : arrival.victimRank + 1
+                }
+                if loops > 1 && arrival.victimRank <= highest {
+                    server.channels[(index + 1) % loops].post(arrival: arrival)
+                    return
+                }
+            }
         }
+        adopt(arrival, now: now)
     }
 
-    /// Counts a new connection from `address` and keeps both caps by closing this loop's most
-    /// expendable connection in the scope over its cap; false, with nothing counted, when none
-    /// can go (the new one is to be refused).
-    private func makeRoom(for address: String) -> Bool {
-        let limits = server.limits
-        if server.countConnection(from: address, 1) > limits.maxConnectionsPerAddress && !evictOne(from: address) {
-            _ = server.countConnection(from: address, -1)
-            return false
-        }
-        if server.openConnections.add(1, ordering: .relaxed).newValue > limits.maxConnections && !evictOne(from: nil) {
-            server.openConnections.subtract(1, ordering: .relaxed)
-            _ = server.countConnection(from: address, -1)
-            return false
-        }
-        return true
+    /// Makes an accepted connection one of this loop's.
+    private func adopt(_ arrival: Arrival, now: Double) {
+        let descriptor = arrival.descriptor
+        var one: Int32 = 1
+        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        let connection = HTTPConnection(limits: server.limits, refusals: server.refusals, openedAt: arrival.acceptedAt)
+        let client = Client(descriptor: descriptor, id: nextID, connection: connection, address: arrival.address, now: now)
+        nextID += 1
+        clients[descriptor] = client
+        byID[client.id] = descriptor
+        client.interest = EPOLLIN.rawValue
+        register(descriptor, tag: UInt64(descriptor), events: client.interest)
     }
 
-    /// Closes the most expendable connection (of `address`, or any): lowest
-    /// ``HTTPConnection/EvictionRank``, then longest without activity.
-    private func evictOne(from address: String?) -> Bool {
+    /// Closes the most expendable connection (of `address`, or any) whose
+    /// ``HTTPConnection/EvictionRank`` is at most `highest`: lowest rank, then longest without activity.
+    private func evictOne(from address: String?, upTo highest: Int) -> Bool {
         var victim: Client?
         var victimRank: HTTPConnection.EvictionRank?
         for client in clients.values where client.lingerUntil == nil && (address == nil || client.address == address) {
-            guard let rank = client.connection.evictionRank else { continue }
+            guard let rank = client.connection.evictionRank, rank.rawValue <= highest else { continue }
             if let best = victimRank, let current = victim,
                best < rank || (best == rank && current.lastActivity <= client.lastActivity) { continue }
             victim = client
@@ -168,8 +197,12 @@ final class EventLoop {
         return true
     }
 
-    /// Answers 503 to a connection over the cap (best effort, never blocking) and closes it.
-    private func refuse(_ descriptor: Int32) {
+    /// Answers 503 to a connection over a cap (best effort, never blocking), closes it and
+    /// uncounts it.
+    private func refuse(_ arrival: Arrival) {
+        server.openConnections.subtract(1, ordering: .relaxed)
+        _ = server.countConnection(from: arrival.address, -1)
+        let descriptor = arrival.descriptor
         let failure = server.refusals(.overloaded)
         let bytes = failure.serializeHead(keepAlive: false, date: HTTPDate.now()) + {
             if case .bytes(let body) = failure.body { return body }
@@ -250,8 +283,9 @@ final class EventLoop {
     }
 
     private func drainCompletions(now: Double) {
-        let (completions, shutdown) = channel.take()
+        let (completions, arrivals, shutdown) = channel.take()
         if shutdown && !draining { beginDrain(now: now) }
+        for arrival in arrivals { place(arrival, now: now) }
         guard !completions.isEmpty else { return }
         let date = HTTPDate.now()
         var touched: [Int32: Client] = [:]

@@ -16,10 +16,11 @@ import Glibc
 /// ``HTTPLimits`` is enforced (timeouts to within ``sweepInterval``; a connection that sends
 /// nothing is closed after the header timeout, not the idle one); past
 /// ``HTTPLimits/maxConnections`` (all loops together) or
-/// ``HTTPLimits/maxConnectionsPerAddress``, the loop that accepted the new connection closes its
-/// most expendable one in the same scope (never sent a whole request, then idle without a
-/// credential, then idle, oldest first; never one with an answer owed), or if it has none
-/// answers the new one 503 and closes it;
+/// ``HTTPLimits/maxConnectionsPerAddress``, the most expendable connection in the same scope is
+/// closed, whichever loop holds it (never sent a whole request, then idle without a credential,
+/// then idle, oldest first; never one with an answer owed: each loop is asked in turn for each
+/// kind, and the loop holding the victim adopts the new connection), or if there is none the new
+/// one is answered 503 and closed;
 /// ``shutdown()`` stops accepting, closes idle connections, answers every request already
 /// received (the last answer of each connection with `Connection: close`), then stops, within
 /// ``HTTPLimits/drainTimeoutSeconds``. What the server answers by itself (a request it cannot

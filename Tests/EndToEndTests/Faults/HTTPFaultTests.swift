@@ -110,10 +110,20 @@ import Glibc
     }
 }
 
-/// A blocking connection to 127.0.0.1:`port` whose reads time out after 10 s.
-private func connectSocket(port: Int) -> Int32? {
+/// A blocking connection to 127.0.0.1:`port` (from the loopback address `source` when given, so
+/// the server sees another client address) whose reads time out after 10 s.
+func connectSocket(port: Int, from source: String? = nil) -> Int32? {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { return nil }
+    if let source {
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        local.sin_addr.s_addr = inet_addr(source)
+        let bound = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { close(descriptor); return nil }
+    }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = UInt16(port).bigEndian
@@ -127,7 +137,7 @@ private func connectSocket(port: Int) -> Int32? {
     return descriptor
 }
 
-private func sendAll(_ descriptor: Int32, _ text: String) {
+func sendAll(_ descriptor: Int32, _ text: String) {
     let bytes = Array(text.utf8)
     var offset = 0
     while offset < bytes.count {
@@ -139,7 +149,7 @@ private func sendAll(_ descriptor: Int32, _ text: String) {
 
 /// Reads until `count` whole answers (by Content-Length) have arrived, the server closes, or a
 /// read times out.
-private func readAnswers(_ descriptor: Int32, _ count: Int) -> String {
+func readAnswers(_ descriptor: Int32, _ count: Int) -> String {
     var all: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 65536)
     var complete = 0
