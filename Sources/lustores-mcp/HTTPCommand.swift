@@ -36,7 +36,7 @@ enum HTTPCommand {
         let audit = AuditWiring.open(configuration, logger: logger)
         let metrics = operations.metrics
         let gate = AccessGate(keys: keys, allowAnonymous: keys.isEmpty, limiter: RateLimiter(limits: limits), audit: audit,
-                              failures: FailedAuthentications(logger: logger))
+                              failures: FailedAuthentications(limit: configuration.http.failedAuthentications, logger: logger))
         let engine = MCPServer(implementation: LUStoresTools.implementation(websiteURL: configuration.websiteURL),
                                instructions: LUStoresTools.instructions,
                                registry: metrics.observing(registry, transport: "mcp"), resources: AssistantResources.registry(content),

@@ -14,6 +14,10 @@ struct HTTPSettings {
     /// `LUSTORES_RATE_LIMIT_{STATUS,TEST,DATA}` (`N/SECONDS`, or `N` over the class's documented
     /// window: a minute, an hour for tests) over the file's `rate_limits`.
     var rateLimits = RateLimits()
+    /// Failed authentications allowed per client address before its unauthenticated requests are
+    /// answered 429: `LUSTORES_RATE_LIMIT_AUTH` (`N/SECONDS`, or `N` per minute) over the file's
+    /// `rate_limits.authentication` (a count per minute); default 30 per minute.
+    var failedAuthentications = RateLimit(requests: 30, windowSeconds: 60)
     /// Event loop threads: `LUSTORES_HTTP_EVENT_LOOPS`, clamped to 1…16 (default 2).
     var eventLoops = 2
     /// The HTTP server's bounds; `LUSTORES_HTTP_MAX_CONNECTIONS_PER_ADDRESS` over the file's
@@ -44,6 +48,16 @@ struct HTTPSettings {
                     settings.rateLimits[kind] = RateLimit(requests: Int(count), windowSeconds: kind.documentedWindowSeconds)
                 }
             }
+            if let count = limits["authentication"]?.integerValue {
+                guard count >= 1 else { throw Configuration.Failure(description: "rate_limits.authentication must be at least 1, not \(count)") }
+                settings.failedAuthentications = RateLimit(requests: Int(count), windowSeconds: 60)
+            }
+        }
+        if let text = variables["LUSTORES_RATE_LIMIT_AUTH"], !text.isEmpty {
+            guard let limit = RateLimit.parse(text, defaultWindow: 60) else {
+                throw Configuration.Failure(description: "LUSTORES_RATE_LIMIT_AUTH must be N or N/SECONDS with positive numbers, not \(text)")
+            }
+            settings.failedAuthentications = limit
         }
         for (variable, kind) in [("LUSTORES_RATE_LIMIT_STATUS", RateLimitClass.status), ("LUSTORES_RATE_LIMIT_TEST", .testExecution),
                                  ("LUSTORES_RATE_LIMIT_DATA", .dataRetrieval)] {

@@ -155,3 +155,38 @@ func rawExchange(port: Int, _ request: String, answers count: Int = 1) async -> 
         #expect(try await server.finish().0 == 0)
     }
 }
+
+extension HTTPCommandTests {
+    /// The failed-authentication limit is a setting (schemathesis, a monitoring probe without a key):
+    /// past it an address's unauthenticated requests are 429 `authentication`, a valid key still
+    /// passes, and a limit below one stops start-up naming the setting.
+    @Test func theFailedAuthenticationLimitIsASetting() async throws {
+        let server = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "auth-limit-key-0123456789",
+                                                                  "LUSTORES_RATE_LIMIT_AUTH": "2/600"])
+        #expect(await server.waitForListening())
+        let anonymous = "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        let answers = await rawExchange(port: server.port, String(repeating: anonymous, count: 3), answers: 3)
+        #expect(answers.components(separatedBy: "HTTP/1.1 401 Unauthorized").count == 3)
+        #expect(answers.contains("HTTP/1.1 429 Too Many Requests"))
+        #expect(answers.contains(#""limit":"authentication""#))
+        let keyed = "GET /api/mcp/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer auth-limit-key-0123456789\r\n\r\n"
+        #expect(await rawExchange(port: server.port, keyed, answers: 1).hasPrefix("HTTP/1.1 200 OK"))
+        server.terminate()
+        #expect(try await server.finish().0 == 0)
+
+        let directory = NSTemporaryDirectory() + "lustores-auth-limit-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = directory + "/config.json"
+        #expect(FileManager.default.createFile(atPath: config, contents: Data(#"{"rate_limits":{"authentication":0}}"#.utf8)))
+        let refused = try HTTPProcess(arguments: ["--config", config], environment: ["LUSTORES_API_KEYS": "auth-limit-key-0123456789"])
+        let (status, text) = try await refused.finish()
+        #expect(status == 2)
+        #expect(text.contains("rate_limits.authentication"))
+        let badVariable = try HTTPProcess(arguments: [], environment: ["LUSTORES_API_KEYS": "auth-limit-key-0123456789",
+                                                                       "LUSTORES_RATE_LIMIT_AUTH": "none"])
+        let (variableStatus, variableText) = try await badVariable.finish()
+        #expect(variableStatus == 2)
+        #expect(variableText.contains("LUSTORES_RATE_LIMIT_AUTH"))
+    }
+}

@@ -28,7 +28,7 @@ WORK=$(mktemp -d)
 trap 'kill -TERM "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 KEY=schemathesis-key-0123456789
 LUSTORES_API_KEYS=$KEY LUSTORES_RATE_LIMIT_STATUS=1000000/60 LUSTORES_RATE_LIMIT_TEST=1000000/60 \
-LUSTORES_RATE_LIMIT_DATA=1000000/60 "$BIN" http --port 0 --database "$WORK/store.sqlite" 2>"$WORK/stderr" &
+LUSTORES_RATE_LIMIT_DATA=1000000/60 LUSTORES_RATE_LIMIT_AUTH=1000000/60 "$BIN" http --port 0 --database "$WORK/store.sqlite" 2>"$WORK/stderr" &
 PID=$!
 for _ in $(seq 100); do grep -q 'listening on' "$WORK/stderr" && break; sleep 0.1; done
 URL=$(grep -o 'http://[^ ]*' "$WORK/stderr" | head -1)
