@@ -89,10 +89,17 @@ public struct MCPEndpoint: HTTPHandler {
     }
 
     /// Asks the application about a `tools/call` (its tool's rate limit, per key, like its REST
-    /// twin).
+    /// twin). A call the engine refuses before any tool runs (a name it does not serve, such as
+    /// `run_tests` on a read-only server, or arguments that are not an object) is only
+    /// authenticated: it is rejected as invalid, so it is charged to no limit.
     private func limitToolCall(_ request: HTTPRequest, _ value: JSONValue) async -> HTTPResponse? {
         guard value["method"]?.stringValue == "tools/call", let name = value["params"]?["name"]?.stringValue else { return nil }
-        return Self.refusal(await admit(request, name), id: value["id"].flatMap(RequestID.init))
+        let reachesTool: Bool
+        switch value["params"]?["arguments"] {
+        case nil, .null?, .object?: reachesTool = server.registry[name] != nil
+        default: reachesTool = false
+        }
+        return Self.refusal(await admit(request, reachesTool ? name : nil), id: value["id"].flatMap(RequestID.init))
     }
 
     /// The answer to a refused admission, nil when admitted. Over a limit: HTTP 429 with

@@ -209,6 +209,28 @@ func modern(_ method: String, id: Int = 1, params: String = "", name: String? = 
         #expect(await exchange(handler, "POST", "/mcp", headers: sales.headers, body: sales.body).status == 200)
     }
 
+    /// A call the engine refuses before any tool runs is charged to no limit: the bug this caught
+    /// was `run_tests` on a read-only server (not served, -32602) still taking an hourly unit.
+    @Test func callsRejectedBeforeAnyToolRunsAreNotCharged() async throws {
+        var limits = RateLimits()
+        limits.status = RateLimit(requests: 1, windowSeconds: 60)
+        limits.testExecution = RateLimit(requests: 1, windowSeconds: 3600)
+        let handler = mcpShim(limits: limits)
+        let unknown = modern("tools/call", id: 3, params: #""name":"run_tests_gone","arguments":{}"#, name: "run_tests_gone")
+        let badArguments = modern("tools/call", id: 4, params: #""name":"get_status","arguments":[1]"#, name: "get_status")
+        for _ in 0..<3 {
+            for call in [unknown, badArguments] {
+                let answer = await exchange(handler, "POST", "/mcp", headers: call.headers, body: call.body)
+                #expect(answer.status == 400)
+                #expect(try JSONParser.parse(answer.body)["error"]?["code"] == -32602)
+            }
+        }
+        // The status class's one unit is still there.
+        let call = modern("tools/call", id: 5, params: #""name":"get_status","arguments":{}"#, name: "get_status")
+        #expect(await exchange(handler, "POST", "/mcp", headers: call.headers, body: call.body).status == 200)
+        #expect(await exchange(handler, "POST", "/mcp", headers: call.headers, body: call.body).status == 429)
+    }
+
     @Test func progressStreamsAsServerSentEvents() async throws {
         let handler = mcpShim()
         let call = modern("tools/call", params: #""name":"progress_tool","arguments":{},"_meta":{"progressToken":"p1"}"#, name: "progress_tool")

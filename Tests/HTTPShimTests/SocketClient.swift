@@ -19,8 +19,10 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
 struct SocketClient: Sendable {
     let descriptor: Int32
 
-    /// Connects to 127.0.0.1:`port`; reads time out after `timeout` seconds.
-    init?(port: Int, timeout: Double = 5) {
+    /// Connects to 127.0.0.1:`port`; reads time out after `timeout` seconds. The default is long
+    /// because it is a bound, not a measure: the handlers run on the shared cooperative pool, which
+    /// a full parallel test run on 2 cores can keep busy for seconds (5 s once lost an answer).
+    init?(port: Int, timeout: Double = 30) {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return nil }
         var address = sockaddr_in()
