@@ -10,7 +10,7 @@
 ///
 /// Keyed by UTC rather than by the configured zone, so a zone change needs no rebuild: a local period
 /// is read as whole UTC months, days and hours plus the rows of whatever is left (see
-/// ``SalesTotalsPlan``).
+/// `SalesTotalsPlan`, internal).
 ///
 /// Exactness without per-row work on the write path:
 /// - A batch writer (demo data, import) calls ``beginBatch(on:)`` and ``finishBatch(on:)`` in its

@@ -7,7 +7,7 @@
 ///   per line.
 /// - Every grouping reads the kept totals of migration 3 (``KeptSalesTotals``) for the whole UTC
 ///   months, days and hours of the range and of each period, and the rows only for what is left
-///   (see ``SalesTotalsReader``): a year costs about twelve months per key plus the edges, not
+///   (see the internal `SalesTotalsReader`): a year costs about twelve months per key plus the edges, not
 ///   O(sales). With a charge code filter, item and category read the rows (their totals have no code).
 public enum SalesAnalysisQueries {
     /// The analysis `query` asks for, read from one of `store`'s readers.
