@@ -80,16 +80,8 @@ extension MCPServer {
     /// Validates a `tools/call` and returns the work that runs it. Unknown tools and malformed
     /// params are protocol errors (-32602); bad arguments become tool errors (`isError`).
     func toolCall(id: RequestID, params: JSONObject, context: ToolCallContext) throws(JSONRPCError) -> Disposition {
-        guard let name = params["name"]?.stringValue else { throw .invalidParams("name must be a string") }
-        guard let tool = registry[name] else {
-            throw .invalidParams("Unknown tool: \(name)", data: .object(JSONObject([("name", .string(name))])))
-        }
-        let arguments: JSONObject
-        switch params["arguments"] {
-        case nil, .null?: arguments = JSONObject()
-        case .object(let object)?: arguments = object
-        default: throw .invalidParams("arguments must be an object")
-        }
+        let (tool, arguments) = try toolCallTarget(params)
+        let name = tool.name
         let progressToken = params["_meta"]?[Self.metaProgressToken].flatMap(RequestID.init)
         let registry = self.registry
         let decorate = self.decorator(for: context.revision, cacheable: false)
@@ -105,6 +97,21 @@ extension MCPServer {
                                      duration: ContinuousClock.now - started, caller: ToolCaller.current))
             if Task.isCancelled { return nil }
             return JSONRPCMessage.responseJSON(id: id, result: decorate(Self.callToolResult(outcome, revision: context.revision)))
+        }
+    }
+
+    /// The tool a `tools/call` with `params` runs and its arguments, or the protocol error (-32602)
+    /// the engine answers instead: a name it does not serve, or `arguments` that are not an object.
+    /// One rule for the engine and for a transport that charges a call to its tool's limit.
+    public func toolCallTarget(_ params: JSONObject) throws(JSONRPCError) -> (tool: Tool, arguments: JSONObject) {
+        guard let name = params["name"]?.stringValue else { throw .invalidParams("name must be a string") }
+        guard let tool = registry[name] else {
+            throw .invalidParams("Unknown tool: \(name)", data: .object(JSONObject([("name", .string(name))])))
+        }
+        switch params["arguments"] {
+        case nil, .null?: return (tool, JSONObject())
+        case .object(let object)?: return (tool, object)
+        default: throw .invalidParams("arguments must be an object")
         }
     }
 

@@ -93,12 +93,9 @@ public struct MCPEndpoint: HTTPHandler {
     /// `run_tests` on a read-only server, or arguments that are not an object) is only
     /// authenticated: it is rejected as invalid, so it is charged to no limit.
     private func limitToolCall(_ request: HTTPRequest, _ value: JSONValue) async -> HTTPResponse? {
-        guard value["method"]?.stringValue == "tools/call", let name = value["params"]?["name"]?.stringValue else { return nil }
-        let reachesTool: Bool
-        switch value["params"]?["arguments"] {
-        case nil, .null?, .object?: reachesTool = server.registry[name] != nil
-        default: reachesTool = false
-        }
+        guard value["method"]?.stringValue == "tools/call", let params = value["params"]?.objectValue,
+              let name = params["name"]?.stringValue else { return nil }
+        let reachesTool = (try? server.toolCallTarget(params)) != nil
         return Self.refusal(await admit(request, reachesTool ? name : nil), id: value["id"].flatMap(RequestID.init))
     }
 

@@ -17,7 +17,7 @@ struct HTTPSettings {
     /// Failed authentications allowed per client address before its unauthenticated requests are
     /// answered 429: `LUSTORES_RATE_LIMIT_AUTH` (`N/SECONDS`, or `N` per minute) over the file's
     /// `rate_limits.authentication` (a count per minute); default 30 per minute.
-    var failedAuthentications = RateLimit(requests: 30, windowSeconds: 60)
+    var failedAuthentications = FailedAuthentications.defaultLimit
     /// Event loop threads: `LUSTORES_HTTP_EVENT_LOOPS`, clamped to 1…16 (default 2).
     var eventLoops = 2
     /// The HTTP server's bounds; `LUSTORES_HTTP_MAX_CONNECTIONS_PER_ADDRESS` over the file's
@@ -49,7 +49,6 @@ struct HTTPSettings {
                 }
             }
             if let count = limits["authentication"]?.integerValue {
-                guard count >= 1 else { throw Configuration.Failure(description: "rate_limits.authentication must be at least 1, not \(count)") }
                 settings.failedAuthentications = RateLimit(requests: Int(count), windowSeconds: 60)
             }
         }

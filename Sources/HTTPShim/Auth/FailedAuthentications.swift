@@ -29,8 +29,10 @@ public actor FailedAuthentications {
         case limited(retryAfter: Int)
     }
 
-    /// Failures allowed per address in any window (default 30 per minute).
+    /// Failures allowed per address in any window.
     public let limit: RateLimit
+    /// The product default: 30 failures per address per minute.
+    public static let defaultLimit = RateLimit(requests: 30, windowSeconds: 60)
     /// Addresses tracked at once; past it, those whose window has passed are forgotten first.
     public static let maximumAddresses = 10_000
     private let logger: Logger?
@@ -39,7 +41,7 @@ public actor FailedAuthentications {
     private var counted = Count()
 
     /// A limiter allowing `limit` failures per address, logging to `logger`.
-    public init(limit: RateLimit = RateLimit(requests: 30, windowSeconds: 60), logger: Logger? = nil) {
+    public init(limit: RateLimit = defaultLimit, logger: Logger? = nil) {
         self.limit = limit
         self.logger = logger
     }
